@@ -1,0 +1,182 @@
+using Heerlen.Munt.Ledger.Accounts;
+using Heerlen.Munt.Ledger.Chain;
+using Heerlen.Munt.Ledger.Commands;
+using Heerlen.Munt.Ledger.Money;
+
+namespace Heerlen.Munt.Ledger;
+
+public static partial class LedgerRules
+{
+    /// <summary>
+    /// Applies an entry whose command was decided as recorded in <see cref="Entry.Outcome"/>: moves the money
+    /// (double entry: every debit has its credit), remembers the command id, and moves the head.
+    /// Asserts the invariants it touches; a violation is a bug and throws.
+    /// </summary>
+    public static void Apply(LedgerState state, VerifiedCommand verified, Entry entry)
+    {
+        Ensure.That(entry.Height == state.NextHeight);
+        Ensure.That(entry.PreviousHash == state.HeadHash);
+        Ensure.That(entry.TimestampMs >= state.LastTimestampMs);
+        Command command = verified.Command;
+        if (entry.Outcome == RejectionCode.None) ApplyEffects(state, verified.Signed, entry.TimestampMs);
+        if (command is not EstablishChain)
+            state.Commands.Add((command.Header.Actor, command.Header.Id), new CommandRecord(verified.Signed.Digest, entry.Height, entry.Outcome));
+        state.NextHeight = entry.Height + 1;
+        state.HeadHash = entry.Hash;
+        state.LastTimestampMs = entry.TimestampMs;
+    }
+
+    private static void ApplyEffects(LedgerState state, SignedCommand signed, long timestampMs)
+    {
+        Command command = signed.Command;
+        AccountId actorId = command.Header.Actor;
+        switch (command)
+        {
+            case EstablishChain c:
+                state.IsEstablished = true;
+                state.Issuer = actorId;
+                state.OperatorKey = c.OperatorKey;
+                state.MintCosignThreshold = c.MintCosignThreshold;
+                AddAccount(state, actorId, Roles.Issuer);
+                break;
+            case OpenAccount:
+                AddAccount(state, actorId, Roles.Resident);
+                break;
+            case GrantRole c:
+                state.AccountsById[c.Account].Roles |= c.Role;
+                break;
+            case RevokeRole c:
+                state.AccountsById[c.Account].Roles &= ~c.Role;
+                break;
+            case MintBudget c:
+                state.BudgetsById[c.Budget] = state.BudgetsById.GetValueOrDefault(c.Budget) + c.Amount;
+                state.Minted += c.Amount;
+                break;
+            case PublishJob c:
+                ApplyPublish(state, c, timestampMs);
+                break;
+            case Enrol c:
+                ApplyEnrol(state.JobsById[c.Job], actorId);
+                break;
+            case SubmitCompletion c:
+                var submitted = state.JobsById[c.Job].Enrolments[actorId];
+                submitted.Status = EnrolmentStatus.Submitted;
+                submitted.Evidence = c.EvidenceHash;
+                break;
+            case ApproveCompletion c:
+                ApplyApprove(state, state.JobsById[c.Job], c.Worker);
+                break;
+            case RejectCompletion c:
+                var rejected = state.JobsById[c.Job];
+                rejected.Enrolments[c.Worker].Status = EnrolmentStatus.Rejected;
+                rejected.Enrolments[c.Worker].RejectionReason = c.Reason;
+                rejected.Taken--;
+                Ensure.That(rejected.Taken >= rejected.Paid);
+                break;
+            case CancelJob c:
+                ApplyCancel(state, state.JobsById[c.Job]);
+                break;
+            default:
+                ApplyMoneyOrAdmin(state, signed);
+                break;
+        }
+    }
+
+    private static void ApplyMoneyOrAdmin(LedgerState state, SignedCommand signed)
+    {
+        Command command = signed.Command;
+        AccountState actor = state.AccountsById[command.Header.Actor];
+        switch (command)
+        {
+            case Pay c:
+                Transfer(actor, state.AccountsById[c.Merchant], c.Amount);
+                state.Payments.Add((command.Header.Actor, command.Header.Id), new PaymentRecord(c.Merchant, c.Amount));
+                break;
+            case Refund c:
+                var payment = state.Payments[(c.Payer, c.Payment)];
+                Transfer(actor, state.AccountsById[c.Payer], c.Amount);
+                payment.Refunded += c.Amount;
+                Ensure.That(payment.Refunded <= payment.Amount);
+                break;
+            case Redeem c:
+                Debit(actor, c.Amount);
+                state.Redeemed += c.Amount;
+                state.Redemptions.Add((command.Header.Actor, command.Header.Id), new RedemptionRecord(c.Amount));
+                break;
+            case SettleRedemption c:
+                state.Redemptions[(c.Merchant, c.Redemption)].BankReference = c.BankReference;
+                break;
+            case AdmitMerchant c:
+                state.AccountsById[c.Merchant].Roles |= Roles.Merchant;
+                state.AccountsById[c.Merchant].MerchantSuspended = false;
+                break;
+            case SuspendMerchant c:
+                state.AccountsById[c.Merchant].MerchantSuspended = true;
+                break;
+            case RotateKey c:
+                var account = state.AccountsById[c.Account];
+                state.AccountByKey.Remove(account.CurrentKey);
+                account.CurrentKey = c.NewKey;
+                state.AccountByKey.Add(c.NewKey, c.Account);
+                break;
+            case FreezeAccount c:
+                state.AccountsById[c.Account].Frozen = c.Frozen;
+                break;
+            default:
+                throw new InvariantViolationException($"no effect for {command.GetType().Name}");
+        }
+    }
+
+    private static void AddAccount(LedgerState state, AccountId id, Roles roles)
+    {
+        state.AccountsById.Add(id, new AccountState(id, roles));
+        state.AccountByKey.Add(id, id);
+    }
+
+    private static void ApplyPublish(LedgerState state, PublishJob c, long timestampMs)
+    {
+        Amount total = c.Reward * c.Slots;
+        Amount left = state.BudgetsById[c.Budget] - total;
+        Ensure.That(left.Cents >= 0);
+        state.BudgetsById[c.Budget] = left;
+        state.JobsById.Add(c.Job, new JobState(c, timestampMs) { Reserve = total });
+        state.Reserved += total;
+    }
+
+    private static void ApplyEnrol(JobState job, AccountId worker)
+    {
+        job.Enrolments[worker] = new Enrolment { Status = EnrolmentStatus.Enrolled };
+        job.Taken++;
+        Ensure.That(job.Taken <= job.Slots);
+    }
+
+    private static void ApplyApprove(LedgerState state, JobState job, AccountId worker)
+    {
+        job.Enrolments[worker].Status = EnrolmentStatus.Approved;
+        job.Reserve -= job.Reward;
+        job.Paid++;
+        state.Reserved -= job.Reward;
+        state.AccountsById[worker].Balance += job.Reward;
+        Ensure.That(job.Reserve.Cents >= 0 && job.Paid <= job.Slots);
+    }
+
+    private static void ApplyCancel(LedgerState state, JobState job)
+    {
+        state.BudgetsById[job.Budget] += job.Reserve;
+        state.Reserved -= job.Reserve;
+        job.Reserve = Amount.Zero;
+        job.Open = false;
+    }
+
+    private static void Debit(AccountState account, Amount amount)
+    {
+        account.Balance -= amount;
+        Ensure.That(account.Balance.Cents >= 0);
+    }
+
+    private static void Transfer(AccountState from, AccountState to, Amount amount)
+    {
+        Debit(from, amount);
+        to.Balance += amount;
+    }
+}

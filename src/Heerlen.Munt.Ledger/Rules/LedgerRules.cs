@@ -1,0 +1,279 @@
+using Heerlen.Munt.Ledger.Accounts;
+using Heerlen.Munt.Ledger.Commands;
+using Heerlen.Munt.Ledger.Money;
+
+namespace Heerlen.Munt.Ledger;
+
+/// <summary>
+/// The rules of Heerlen Munt. <see cref="Decide"/> reads the state and never changes it; <see cref="Apply"/>
+/// changes it deterministically from an entry. Neither does I/O or reads a clock: time comes from the entry.
+/// </summary>
+public static partial class LedgerRules
+{
+    /// <summary>
+    /// Decides a verified command at <paramref name="timestampMs"/> (the time its entry will carry).
+    /// Returns a refusal (nothing written), a duplicate (the first outcome), a rejection (written), or acceptance.
+    /// </summary>
+    public static Decision Decide(LedgerState state, VerifiedCommand verified, long timestampMs)
+    {
+        var signed = verified.Signed;
+        Command command = signed.Command;
+        if (command.Header.ChainId != state.ChainId) return new(RejectionCode.WrongChainId);
+        if (!state.IsEstablished)
+            return command is EstablishChain && IsSelfSigned(signed) ? DecideEstablish((EstablishChain)command) : new(RejectionCode.ChainNotEstablished);
+        if (command is EstablishChain) return new(RejectionCode.ChainAlreadyEstablished);
+        if (timestampMs > command.Header.ExpiresAtMs) return new(RejectionCode.CommandExpired);
+
+        RejectionCode auth = Authenticate(state, signed);
+        if (auth != RejectionCode.None) return new(auth);
+
+        if (state.Commands.TryGetValue((command.Header.Actor, command.Header.Id), out var earlier))
+            return earlier.Digest == signed.Digest ? new(earlier.Outcome, earlier.Height) : new(RejectionCode.CommandIdReused);
+
+        if (command is OpenAccount) return DecideOpenAccount(state, command);
+        if (state.AccountsById[command.Header.Actor].Frozen) return new(RejectionCode.AccountFrozen);
+        return new(DecideBusiness(state, signed, timestampMs));
+    }
+
+    private static bool IsSelfSigned(SignedCommand signed) =>
+        signed.Signatures.Count == 1 && signed.Signatures[0].Signer == signed.Command.Header.Actor && signed.Signatures[0].PublicKey == signed.Command.Header.Actor;
+
+    private static Decision DecideEstablish(EstablishChain c) =>
+        c.MintCosignThreshold.Cents < 0 || c.OperatorKey.IsEmpty ? new(RejectionCode.MalformedCommand) : Decision.Accept;
+
+    /// <summary>The actor signs first; every signer exists and signed with its current key; a second signer only where the command uses one.</summary>
+    private static RejectionCode Authenticate(LedgerState state, SignedCommand signed)
+    {
+        Command command = signed.Command;
+        var signatures = signed.Signatures;
+        if (signatures[0].Signer != command.Header.Actor) return RejectionCode.SignaturesDoNotFit;
+        if (signatures.Count == 2 && (signatures[1].Signer == signatures[0].Signer || command is not (MintBudget or RotateKey)))
+            return RejectionCode.SignaturesDoNotFit;
+        if (command is OpenAccount)
+        {
+            // Opening proves possession of the key the id is made from. If the account exists, its current key must sign.
+            if (signatures.Count != 1) return RejectionCode.SignaturesDoNotFit;
+            if (!state.AccountsById.TryGetValue(command.Header.Actor, out var existing))
+                return signatures[0].PublicKey == command.Header.Actor ? RejectionCode.None : RejectionCode.SignerKeyMismatch;
+            return existing.CurrentKey == signatures[0].PublicKey ? RejectionCode.None : RejectionCode.SignerKeyMismatch;
+        }
+        foreach (var signature in signatures)
+        {
+            if (!state.AccountsById.TryGetValue(signature.Signer, out var account)) return RejectionCode.UnknownSigner;
+            if (account.CurrentKey != signature.PublicKey) return RejectionCode.SignerKeyMismatch;
+        }
+        return RejectionCode.None;
+    }
+
+    private static Decision DecideOpenAccount(LedgerState state, Command command)
+    {
+        AccountId id = command.Header.Actor;
+        if (state.AccountsById.ContainsKey(id)) return new(RejectionCode.AccountExists);
+        if (state.AccountByKey.ContainsKey(id)) return new(RejectionCode.KeyInUse);
+        return Decision.Accept;
+    }
+
+    private static RejectionCode DecideBusiness(LedgerState state, SignedCommand signed, long timestampMs)
+    {
+        Command command = signed.Command;
+        AccountState actor = state.AccountsById[command.Header.Actor];
+        return command switch
+        {
+            GrantRole c => DecideGrant(state, actor, c.Account, c.Role, grant: true),
+            RevokeRole c => DecideGrant(state, actor, c.Account, c.Role, grant: false),
+            MintBudget c => DecideMint(state, signed, actor, c),
+            PublishJob c => DecidePublish(state, actor, c, timestampMs),
+            Enrol c => DecideEnrol(state, actor, c, timestampMs),
+            SubmitCompletion c => DecideSubmit(state, c),
+            ApproveCompletion c => DecideApprove(state, actor, c),
+            RejectCompletion c => DecideReject(state, actor, c),
+            CancelJob c => DecideCancel(state, actor, c),
+            Pay c => DecidePay(state, actor, c),
+            Refund c => DecideRefund(state, actor, c),
+            Redeem c => DecideRedeem(actor, c),
+            SettleRedemption c => DecideSettle(state, actor, c),
+            AdmitMerchant c => DecideAdmit(state, actor, c.Merchant, admit: true),
+            SuspendMerchant c => DecideAdmit(state, actor, c.Merchant, admit: false),
+            RotateKey c => DecideRotate(state, signed, c),
+            FreezeAccount c => DecideFreeze(state, actor, c),
+            _ => throw new InvariantViolationException($"no rule for {command.GetType().Name}"),
+        };
+    }
+
+    private static bool Has(AccountState account, Roles role) => (account.Roles & role) != 0;
+
+    private static RejectionCode CheckAmount(Amount amount) =>
+        amount.Cents <= 0 ? RejectionCode.AmountNotPositive
+        : amount.Cents > Amount.CentsMax ? RejectionCode.AmountTooLarge
+        : RejectionCode.None;
+
+    private static RejectionCode DecideGrant(LedgerState state, AccountState actor, AccountId target, Roles role, bool grant)
+    {
+        Roles mayGrant = role switch
+        {
+            Roles.Officer or Roles.Auditor or Roles.Module => Roles.Issuer,
+            Roles.Resident => Roles.Issuer | Roles.Officer,
+            _ => Roles.None, // issuer is fixed at genesis; merchants are admitted, not granted
+        };
+        if (mayGrant == Roles.None) return RejectionCode.RoleNotGrantable;
+        if ((actor.Roles & mayGrant) == 0) return RejectionCode.NotPermitted;
+        if (!state.AccountsById.TryGetValue(target, out var account)) return RejectionCode.AccountNotFound;
+        if (grant && Has(account, role)) return RejectionCode.RoleAlreadyHeld;
+        if (!grant && !Has(account, role)) return RejectionCode.RoleNotHeld;
+        return RejectionCode.None;
+    }
+
+    private static RejectionCode DecideMint(LedgerState state, SignedCommand signed, AccountState actor, MintBudget c)
+    {
+        if (!Has(actor, Roles.Officer)) return RejectionCode.NotPermitted;
+        RejectionCode amount = CheckAmount(c.Amount);
+        if (amount != RejectionCode.None) return amount;
+        if (state.Minted.Cents > long.MaxValue - c.Amount.Cents) return RejectionCode.AmountTooLarge;
+        if (signed.Signatures.Count == 2 && !Has(state.AccountsById[signed.Signatures[1].Signer], Roles.Officer)) return RejectionCode.CosignerInvalid;
+        if (c.Amount > state.MintCosignThreshold && signed.Signatures.Count < 2) return RejectionCode.CosignerRequired;
+        return RejectionCode.None;
+    }
+
+    private static RejectionCode DecidePublish(LedgerState state, AccountState actor, PublishJob c, long timestampMs)
+    {
+        if (!Has(actor, Roles.Officer)) return RejectionCode.NotPermitted;
+        if (state.JobsById.ContainsKey(c.Job)) return RejectionCode.JobExists;
+        if (!state.BudgetsById.TryGetValue(c.Budget, out Amount budget)) return RejectionCode.BudgetNotFound;
+        if (c.Slots == 0) return RejectionCode.SlotsInvalid;
+        RejectionCode amount = CheckAmount(c.Reward);
+        if (amount != RejectionCode.None) return amount;
+        if (c.DeadlineMs <= timestampMs) return RejectionCode.DeadlineInPast;
+        // Cannot overflow: CentsMax × 65535 is far below long.MaxValue.
+        if (budget < c.Reward * c.Slots) return RejectionCode.BudgetInsufficient;
+        return RejectionCode.None;
+    }
+
+    private static RejectionCode DecideEnrol(LedgerState state, AccountState actor, Enrol c, long timestampMs)
+    {
+        if (!Has(actor, Roles.Resident)) return RejectionCode.NotPermitted;
+        if (!state.JobsById.TryGetValue(c.Job, out var job)) return RejectionCode.JobNotFound;
+        if (!job.Open) return RejectionCode.JobNotOpen;
+        if (timestampMs > job.DeadlineMs) return RejectionCode.JobDeadlinePassed;
+        if (job.Enrolments.TryGetValue(c.Header.Actor, out var enrolment) && enrolment.Status != EnrolmentStatus.Rejected)
+            return RejectionCode.AlreadyEnrolled;
+        if (job.Taken >= job.Slots) return RejectionCode.JobFull;
+        return RejectionCode.None;
+    }
+
+    private static RejectionCode DecideSubmit(LedgerState state, SubmitCompletion c)
+    {
+        if (!state.JobsById.TryGetValue(c.Job, out var job)) return RejectionCode.JobNotFound;
+        if (!job.Open) return RejectionCode.JobNotOpen;
+        if (!job.Enrolments.TryGetValue(c.Header.Actor, out var enrolment) || enrolment.Status == EnrolmentStatus.Rejected)
+            return RejectionCode.NotEnrolled;
+        // A worker may resubmit (a better photo) until an officer decides.
+        return enrolment.Status == EnrolmentStatus.Approved ? RejectionCode.CompletionAlreadyDecided : RejectionCode.None;
+    }
+
+    private static RejectionCode DecideCompletion(LedgerState state, AccountState actor, AccountId officer, JobId jobId, AccountId worker, out JobState? job)
+    {
+        job = null;
+        if (!Has(actor, Roles.Officer)) return RejectionCode.NotPermitted;
+        if (!state.JobsById.TryGetValue(jobId, out job)) return RejectionCode.JobNotFound;
+        if (!job.Open) return RejectionCode.JobNotOpen;
+        if (worker == officer) return RejectionCode.FourEyesViolation;
+        if (!job.Enrolments.TryGetValue(worker, out var enrolment)) return RejectionCode.NotEnrolled;
+        return enrolment.Status switch
+        {
+            EnrolmentStatus.Enrolled => RejectionCode.CompletionNotSubmitted,
+            EnrolmentStatus.Submitted => RejectionCode.None,
+            _ => RejectionCode.CompletionAlreadyDecided,
+        };
+    }
+
+    private static RejectionCode DecideApprove(LedgerState state, AccountState actor, ApproveCompletion c)
+    {
+        RejectionCode code = DecideCompletion(state, actor, c.Header.Actor, c.Job, c.Worker, out _);
+        if (code != RejectionCode.None) return code;
+        return state.AccountsById[c.Worker].Frozen ? RejectionCode.RecipientFrozen : RejectionCode.None;
+    }
+
+    private static RejectionCode DecideReject(LedgerState state, AccountState actor, RejectCompletion c) =>
+        DecideCompletion(state, actor, c.Header.Actor, c.Job, c.Worker, out _);
+
+    private static RejectionCode DecideCancel(LedgerState state, AccountState actor, CancelJob c)
+    {
+        if (!Has(actor, Roles.Officer)) return RejectionCode.NotPermitted;
+        if (!state.JobsById.TryGetValue(c.Job, out var job)) return RejectionCode.JobNotFound;
+        return job.Open ? RejectionCode.None : RejectionCode.JobNotOpen;
+    }
+
+    private static RejectionCode DecidePay(LedgerState state, AccountState actor, Pay c)
+    {
+        if (!Has(actor, Roles.Resident)) return RejectionCode.NotPermitted;
+        RejectionCode amount = CheckAmount(c.Amount);
+        if (amount != RejectionCode.None) return amount;
+        if (c.Merchant == c.Header.Actor) return RejectionCode.NotPermitted;
+        if (!state.AccountsById.TryGetValue(c.Merchant, out var merchant)) return RejectionCode.MerchantNotAffiliated;
+        if (merchant.Frozen) return RejectionCode.RecipientFrozen;
+        if (!merchant.IsAffiliatedMerchant) return RejectionCode.MerchantNotAffiliated;
+        return actor.Balance < c.Amount ? RejectionCode.InsufficientFunds : RejectionCode.None;
+    }
+
+    private static RejectionCode DecideRefund(LedgerState state, AccountState actor, Refund c)
+    {
+        if (!Has(actor, Roles.Merchant)) return RejectionCode.NotPermitted;
+        RejectionCode amount = CheckAmount(c.Amount);
+        if (amount != RejectionCode.None) return amount;
+        if (!state.Payments.TryGetValue((c.Payer, c.Payment), out var payment) || payment.Merchant != c.Header.Actor)
+            return RejectionCode.PaymentNotFound;
+        if (c.Amount > payment.Amount - payment.Refunded) return RejectionCode.RefundExceedsPayment;
+        return actor.Balance < c.Amount ? RejectionCode.InsufficientFunds : RejectionCode.None;
+    }
+
+    private static RejectionCode DecideRedeem(AccountState actor, Redeem c)
+    {
+        if (!Has(actor, Roles.Merchant)) return RejectionCode.NotPermitted;
+        RejectionCode amount = CheckAmount(c.Amount);
+        if (amount != RejectionCode.None) return amount;
+        return actor.Balance < c.Amount ? RejectionCode.InsufficientFunds : RejectionCode.None;
+    }
+
+    private static RejectionCode DecideSettle(LedgerState state, AccountState actor, SettleRedemption c)
+    {
+        if (!Has(actor, Roles.Officer)) return RejectionCode.NotPermitted;
+        if (!state.Redemptions.TryGetValue((c.Merchant, c.Redemption), out var redemption)) return RejectionCode.RedemptionNotFound;
+        return redemption.BankReference is null ? RejectionCode.None : RejectionCode.RedemptionAlreadySettled;
+    }
+
+    private static RejectionCode DecideAdmit(LedgerState state, AccountState actor, AccountId merchant, bool admit)
+    {
+        if (!Has(actor, Roles.Officer)) return RejectionCode.NotPermitted;
+        if (!state.AccountsById.TryGetValue(merchant, out var account)) return RejectionCode.AccountNotFound;
+        bool admitted = Has(account, Roles.Merchant) && !account.MerchantSuspended;
+        if (admit) return admitted ? RejectionCode.MerchantAlreadyAdmitted : RejectionCode.None;
+        return admitted ? RejectionCode.None : RejectionCode.MerchantNotAdmitted;
+    }
+
+    private static RejectionCode DecideRotate(LedgerState state, SignedCommand signed, RotateKey c)
+    {
+        AccountId actor = c.Header.Actor;
+        if (signed.Signatures.Count == 1)
+        {
+            // Rotation by the account's own (old) key.
+            if (c.Account != actor) return RejectionCode.NotPermitted;
+        }
+        else
+        {
+            // Recovery of a lost key: two different officers at the counter.
+            if (!Has(state.AccountsById[actor], Roles.Officer)) return RejectionCode.NotPermitted;
+            if (!Has(state.AccountsById[signed.Signatures[1].Signer], Roles.Officer)) return RejectionCode.CosignerInvalid;
+        }
+        if (!state.AccountsById.ContainsKey(c.Account)) return RejectionCode.AccountNotFound;
+        if (state.AccountByKey.ContainsKey(c.NewKey) || state.AccountsById.ContainsKey(c.NewKey)) return RejectionCode.KeyInUse;
+        return RejectionCode.None;
+    }
+
+    private static RejectionCode DecideFreeze(LedgerState state, AccountState actor, FreezeAccount c)
+    {
+        if (!Has(actor, Roles.Officer)) return RejectionCode.NotPermitted;
+        if (!state.AccountsById.TryGetValue(c.Account, out var account)) return RejectionCode.AccountNotFound;
+        if (Has(account, Roles.Issuer)) return RejectionCode.NotPermitted;
+        return account.Frozen == c.Frozen ? RejectionCode.FreezeUnchanged : RejectionCode.None;
+    }
+}

@@ -1,0 +1,257 @@
+using Heerlen.Munt.Ledger.Accounts;
+using Heerlen.Munt.Ledger.Commands;
+using Heerlen.Munt.Ledger.Crypto;
+using Heerlen.Munt.Ledger.Money;
+
+namespace Heerlen.Munt.Ledger;
+
+/// <summary>One account as the ledger sees it: pseudonymous, no personal data.</summary>
+public sealed class AccountState
+{
+    internal AccountState(AccountId currentKey, Roles roles)
+    {
+        CurrentKey = currentKey;
+        Roles = roles;
+    }
+
+    /// <summary>The key that must sign for this account now (changes on rotation).</summary>
+    public AccountId CurrentKey { get; internal set; }
+
+    /// <summary>What the account may do.</summary>
+    public Roles Roles { get; internal set; }
+
+    /// <summary>Spendable HM.</summary>
+    public Amount Balance { get; internal set; }
+
+    /// <summary>A frozen account cannot act and cannot receive.</summary>
+    public bool Frozen { get; internal set; }
+
+    /// <summary>A suspended shop keeps its role but cannot receive payments.</summary>
+    public bool MerchantSuspended { get; internal set; }
+
+    /// <summary>True for a shop that may receive payments now.</summary>
+    public bool IsAffiliatedMerchant => (Roles & Roles.Merchant) != 0 && !MerchantSuspended && !Frozen;
+}
+
+/// <summary>Where a resident stands in a job.</summary>
+public enum EnrolmentStatus
+{
+    /// <summary>Has a slot, has not reported the job done.</summary>
+    Enrolled,
+
+    /// <summary>Reported done; waits for an officer.</summary>
+    Submitted,
+
+    /// <summary>Approved and paid.</summary>
+    Approved,
+
+    /// <summary>Rejected; the slot is free again.</summary>
+    Rejected,
+}
+
+/// <summary>A resident's part in a job.</summary>
+public sealed class Enrolment
+{
+    /// <summary>Where it stands.</summary>
+    public EnrolmentStatus Status { get; internal set; }
+
+    /// <summary>SHA-256 of the evidence photo (kept off-chain), once submitted.</summary>
+    public Hash32? Evidence { get; internal set; }
+
+    /// <summary>Why it was rejected, if it was.</summary>
+    public CompletionRejectionReason? RejectionReason { get; internal set; }
+}
+
+/// <summary>A published job and its escrow.</summary>
+public sealed class JobState
+{
+    internal JobState(PublishJob published, long publishedAtMs)
+    {
+        Publisher = published.Header.Actor;
+        Budget = published.Budget;
+        Category = published.Category;
+        Neighbourhood = published.Neighbourhood;
+        Reward = published.Reward;
+        Slots = published.Slots;
+        DeadlineMs = published.DeadlineMs;
+        PublishedAtMs = publishedAtMs;
+    }
+
+    /// <summary>The officer who published it.</summary>
+    public AccountId Publisher { get; }
+
+    /// <summary>The budget line that funds it.</summary>
+    public string Budget { get; }
+
+    /// <summary>Kind of work, e.g. <c>straatmeubilair</c>.</summary>
+    public string Category { get; }
+
+    /// <summary>Where, e.g. <c>gms</c> or <c>centrum</c>.</summary>
+    public string Neighbourhood { get; }
+
+    /// <summary>Paid per approved completion.</summary>
+    public Amount Reward { get; }
+
+    /// <summary>How many completions it pays at most.</summary>
+    public int Slots { get; }
+
+    /// <summary>No enrolment after this moment (unix ms).</summary>
+    public long DeadlineMs { get; }
+
+    /// <summary>When it was published (entry timestamp, unix ms).</summary>
+    public long PublishedAtMs { get; }
+
+    /// <summary>False once cancelled.</summary>
+    public bool Open { get; internal set; } = true;
+
+    /// <summary>What is still held in escrow for unpaid slots.</summary>
+    public Amount Reserve { get; internal set; }
+
+    /// <summary>Slots held by enrolled, submitted or approved residents.</summary>
+    public int Taken { get; internal set; }
+
+    /// <summary>Completions paid.</summary>
+    public int Paid { get; internal set; }
+
+    internal Dictionary<AccountId, Enrolment> Enrolments { get; } = [];
+
+    /// <summary>Residents' parts in the job.</summary>
+    public IReadOnlyDictionary<AccountId, Enrolment> Participants => Enrolments;
+}
+
+/// <summary>A payment a shop received, kept so that refunds can never exceed it.</summary>
+public sealed class PaymentRecord(AccountId merchant, Amount amount)
+{
+    /// <summary>The shop paid.</summary>
+    public AccountId Merchant { get; } = merchant;
+
+    /// <summary>What was paid.</summary>
+    public Amount Amount { get; } = amount;
+
+    /// <summary>What has been paid back so far.</summary>
+    public Amount Refunded { get; internal set; }
+}
+
+/// <summary>HM a shop handed in; the municipality owes the same in euros until settled.</summary>
+public sealed class RedemptionRecord(Amount amount)
+{
+    /// <summary>Euro-cents owed.</summary>
+    public Amount Amount { get; } = amount;
+
+    /// <summary>The bank transfer's reference, once paid.</summary>
+    public string? BankReference { get; internal set; }
+}
+
+/// <summary>What the ledger remembers of each applied command id, to answer retries.</summary>
+/// <param name="Digest">The command's signing digest (its content).</param>
+/// <param name="Height">The entry that recorded it.</param>
+/// <param name="Outcome">Applied (None) or the recorded rejection.</param>
+public readonly record struct CommandRecord(Hash32 Digest, long Height, RejectionCode Outcome);
+
+/// <summary>
+/// Everything the rules need, in memory. Changed only by <see cref="LedgerRules.Apply"/>, deterministically,
+/// so replaying the chain from height 0 rebuilds exactly this state.
+/// </summary>
+public sealed class LedgerState(string chainId)
+{
+    /// <summary>The chain this state belongs to.</summary>
+    public string ChainId { get; } = FieldRules.IsChainId(chainId) ? chainId : throw new ArgumentException("bad chain id", nameof(chainId));
+
+    /// <summary>True once height 0 (EstablishChain) is applied.</summary>
+    public bool IsEstablished { get; internal set; }
+
+    /// <summary>The municipality's root account.</summary>
+    public AccountId Issuer { get; internal set; }
+
+    /// <summary>The key that signs checkpoints.</summary>
+    public AccountId OperatorKey { get; internal set; }
+
+    /// <summary>Mints above this need two officers.</summary>
+    public Amount MintCosignThreshold { get; internal set; }
+
+    /// <summary>Height the next entry gets.</summary>
+    public long NextHeight { get; internal set; }
+
+    /// <summary>Hash of the last entry (zero before the first).</summary>
+    public Hash32 HeadHash { get; internal set; } = Hash32.Zero;
+
+    /// <summary>Timestamp of the last entry; entries never go back in time.</summary>
+    public long LastTimestampMs { get; internal set; }
+
+    /// <summary>All HM ever minted.</summary>
+    public Amount Minted { get; internal set; }
+
+    /// <summary>All HM ever redeemed (burnt).</summary>
+    public Amount Redeemed { get; internal set; }
+
+    /// <summary>HM held in job escrow.</summary>
+    public Amount Reserved { get; internal set; }
+
+    /// <summary>HM in existence: minted − redeemed. Equals the euros the municipality stands behind.</summary>
+    public Amount Supply => Minted - Redeemed;
+
+    internal Dictionary<AccountId, AccountState> AccountsById { get; } = [];
+
+    internal Dictionary<AccountId, AccountId> AccountByKey { get; } = [];
+
+    internal Dictionary<string, Amount> BudgetsById { get; } = new(StringComparer.Ordinal);
+
+    internal Dictionary<JobId, JobState> JobsById { get; } = [];
+
+    internal Dictionary<(AccountId Payer, CommandId Id), PaymentRecord> Payments { get; } = [];
+
+    internal Dictionary<(AccountId Merchant, CommandId Id), RedemptionRecord> Redemptions { get; } = [];
+
+    internal Dictionary<(AccountId Actor, CommandId Id), CommandRecord> Commands { get; } = [];
+
+    /// <summary>All accounts.</summary>
+    public IReadOnlyDictionary<AccountId, AccountState> Accounts => AccountsById;
+
+    /// <summary>All budget lines and what is left in them.</summary>
+    public IReadOnlyDictionary<string, Amount> Budgets => BudgetsById;
+
+    /// <summary>All jobs.</summary>
+    public IReadOnlyDictionary<JobId, JobState> Jobs => JobsById;
+
+    /// <summary>Redemptions by (shop, command id).</summary>
+    public IReadOnlyDictionary<(AccountId Merchant, CommandId Id), RedemptionRecord> RedemptionsById => Redemptions;
+
+    /// <summary>Balance of an account, zero if unknown.</summary>
+    public Amount BalanceOf(AccountId account) => AccountsById.TryGetValue(account, out var a) ? a.Balance : Amount.Zero;
+
+    /// <summary>What the ledger remembers of a command id, if anything.</summary>
+    public CommandRecord? FindCommand(AccountId actor, CommandId id) => Commands.TryGetValue((actor, id), out var r) ? r : null;
+
+    /// <summary>
+    /// Checks every invariant over the whole state (O(size), for tests, start-up and the verifier):
+    /// supply = minted − redeemed ≥ 0; Σ balances + Σ budgets + Σ job reserves = supply; nothing
+    /// below zero; no job pays or holds more than slots × reward; refunds never exceed payments.
+    /// Throws <see cref="InvariantViolationException"/> naming the first broken one.
+    /// </summary>
+    public void CheckInvariants()
+    {
+        Ensure.That(Minted.Cents >= 0 && Redeemed.Cents >= 0 && Supply.Cents >= 0);
+        Amount held = Amount.Zero;
+        foreach (var account in AccountsById.Values)
+        {
+            Ensure.That(account.Balance.Cents >= 0);
+            held += account.Balance;
+        }
+        foreach (var budget in BudgetsById.Values)
+        {
+            Ensure.That(budget.Cents >= 0);
+            held += budget;
+        }
+        Amount reserves = Amount.Zero;
+        foreach (var job in JobsById.Values)
+        {
+            Ensure.That(job.Reserve.Cents >= 0 && job.Paid <= job.Slots && job.Taken <= job.Slots && job.Paid <= job.Taken);
+            Ensure.That(job.Open ? job.Reserve + job.Reward * job.Paid == job.Reward * job.Slots : job.Reserve == Amount.Zero);
+            reserves += job.Reserve;
+        }
+        Ensure.That(reserves == Reserved);
+        Ensure.That(held + reserves == Supply);
+        foreach (var payment in Payments.Values)
+            Ensure.That(payment.Refunded.Cents >= 0 && payment.Refunded <= payment.Amount);
+    }
+}
