@@ -1,6 +1,6 @@
 using Heerlen.Munt.Ledger.Accounts;
 using Heerlen.Munt.Ledger.Crypto;
-using Heerlen.Munt.Ledger.Encoding;
+using Heerlen.Munt.Ledger.Canonical;
 
 namespace Heerlen.Munt.Ledger.Chain;
 

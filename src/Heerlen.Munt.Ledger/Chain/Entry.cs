@@ -1,5 +1,5 @@
 using Heerlen.Munt.Ledger.Crypto;
-using Heerlen.Munt.Ledger.Encoding;
+using Heerlen.Munt.Ledger.Canonical;
 
 namespace Heerlen.Munt.Ledger.Chain;
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Security.Cryptography;
 
 namespace Heerlen.Munt.Ledger.Crypto;
@@ -33,7 +34,7 @@ public readonly struct Hash32 : IEquatable<Hash32>
     public static Hash32 Tagged(string tag, ReadOnlySpan<byte> data)
     {
         Span<byte> tagHash = stackalloc byte[Size];
-        SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tag), tagHash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(tag), tagHash);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(tagHash);
         sha.AppendData(tagHash);

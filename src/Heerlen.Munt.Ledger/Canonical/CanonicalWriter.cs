@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Heerlen.Munt.Ledger.Encoding;
+namespace Heerlen.Munt.Ledger.Canonical;
 
 /// <summary>
 /// Writes the canonical binary form (docs/chain-format.md): fixed-width big-endian integers,
@@ -39,10 +39,10 @@ internal sealed class CanonicalWriter
     /// <summary>Text: u8 byte length, then UTF-8. Callers validate the content rules of the field first.</summary>
     public void Text(string value)
     {
-        int count = System.Text.Encoding.UTF8.GetByteCount(value);
+        int count = Encoding.UTF8.GetByteCount(value);
         if (count > byte.MaxValue) throw new ArgumentException("text field longer than 255 bytes", nameof(value));
         U8((byte)count);
-        System.Text.Encoding.UTF8.GetBytes(value, Take(count));
+        Encoding.UTF8.GetBytes(value, Take(count));
     }
 
     /// <summary>Bytes with a u16 length prefix.</summary>

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Heerlen.Munt.Ledger.Encoding;
+namespace Heerlen.Munt.Ledger.Canonical;
 
 /// <summary>Thrown inside decoding only; the decoders catch it and return a refusal. Never escapes the core.</summary>
 internal sealed class DecodeException(string detail) : Exception(detail);
