@@ -20,15 +20,21 @@ public static partial class LedgerRules
         Command command = signed.Command;
         if (command.Header.ChainId != state.ChainId) return new(RejectionCode.WrongChainId);
         if (!state.IsEstablished)
-            return command is EstablishChain && IsSelfSigned(signed) ? DecideEstablish((EstablishChain)command) : new(RejectionCode.ChainNotEstablished);
+        {
+            if (command is not EstablishChain establish || !IsSelfSigned(signed)) return new(RejectionCode.ChainNotEstablished);
+            return timestampMs > command.Header.ExpiresAtMs ? new(RejectionCode.CommandExpired) : DecideEstablish(establish);
+        }
         if (command is EstablishChain) return new(RejectionCode.ChainAlreadyEstablished);
+
+        // A retry of exactly what is on the chain gets its first outcome, even after expiry or a key rotation:
+        // the content was authenticated when it was recorded, and answering again reveals nothing new.
+        bool seen = state.Commands.TryGetValue((command.Header.Actor, command.Header.Id), out var earlier);
+        if (seen && earlier.Digest == signed.Digest) return new(earlier.Outcome, earlier.Height);
         if (timestampMs > command.Header.ExpiresAtMs) return new(RejectionCode.CommandExpired);
 
         RejectionCode auth = Authenticate(state, signed);
         if (auth != RejectionCode.None) return new(auth);
-
-        if (state.Commands.TryGetValue((command.Header.Actor, command.Header.Id), out var earlier))
-            return earlier.Digest == signed.Digest ? new(earlier.Outcome, earlier.Height) : new(RejectionCode.CommandIdReused);
+        if (seen) return new(RejectionCode.CommandIdReused);
 
         if (command is OpenAccount) return DecideOpenAccount(state, command);
         if (state.AccountsById[command.Header.Actor].Frozen) return new(RejectionCode.AccountFrozen);
@@ -102,6 +108,9 @@ public static partial class LedgerRules
 
     private static bool Has(AccountState account, Roles role) => (account.Roles & role) != 0;
 
+    private static bool IsActiveOfficer(LedgerState state, Accounts.AccountId id) =>
+        state.AccountsById.TryGetValue(id, out var account) && Has(account, Roles.Officer) && !account.Frozen;
+
     private static RejectionCode CheckAmount(Amount amount) =>
         amount.Cents <= 0 ? RejectionCode.AmountNotPositive
         : amount.Cents > Amount.CentsMax ? RejectionCode.AmountTooLarge
@@ -129,7 +138,7 @@ public static partial class LedgerRules
         RejectionCode amount = CheckAmount(c.Amount);
         if (amount != RejectionCode.None) return amount;
         if (state.Minted.Cents > long.MaxValue - c.Amount.Cents) return RejectionCode.AmountTooLarge;
-        if (signed.Signatures.Count == 2 && !Has(state.AccountsById[signed.Signatures[1].Signer], Roles.Officer)) return RejectionCode.CosignerInvalid;
+        if (signed.Signatures.Count == 2 && !IsActiveOfficer(state, signed.Signatures[1].Signer)) return RejectionCode.CosignerInvalid;
         if (c.Amount > state.MintCosignThreshold && signed.Signatures.Count < 2) return RejectionCode.CosignerRequired;
         return RejectionCode.None;
     }
@@ -223,6 +232,7 @@ public static partial class LedgerRules
         if (!state.Payments.TryGetValue((c.Payer, c.Payment), out var payment) || payment.Merchant != c.Header.Actor)
             return RejectionCode.PaymentNotFound;
         if (c.Amount > payment.Amount - payment.Refunded) return RejectionCode.RefundExceedsPayment;
+        if (state.AccountsById[c.Payer].Frozen) return RejectionCode.RecipientFrozen;
         return actor.Balance < c.Amount ? RejectionCode.InsufficientFunds : RejectionCode.None;
     }
 
@@ -262,9 +272,11 @@ public static partial class LedgerRules
         {
             // Recovery of a lost key: two different officers at the counter.
             if (!Has(state.AccountsById[actor], Roles.Officer)) return RejectionCode.NotPermitted;
-            if (!Has(state.AccountsById[signed.Signatures[1].Signer], Roles.Officer)) return RejectionCode.CosignerInvalid;
+            if (!IsActiveOfficer(state, signed.Signatures[1].Signer)) return RejectionCode.CosignerInvalid;
         }
-        if (!state.AccountsById.ContainsKey(c.Account)) return RejectionCode.AccountNotFound;
+        if (!state.AccountsById.TryGetValue(c.Account, out var account)) return RejectionCode.AccountNotFound;
+        // Officers recover residents, shops and each other, never the municipality's root key.
+        if (signed.Signatures.Count == 2 && Has(account, Roles.Issuer)) return RejectionCode.NotPermitted;
         if (state.AccountByKey.ContainsKey(c.NewKey) || state.AccountsById.ContainsKey(c.NewKey)) return RejectionCode.KeyInUse;
         return RejectionCode.None;
     }

@@ -211,6 +211,7 @@ public sealed class RandomScript
     {
         if (s.A % 5 == 0) return Pick(s.A);
         if (s.Kind == 6) return PickWorker(PickJob(s.B), s.A);
+        if (s.Kind == 11 && State.Payments.TryGetValue(_payments[s.B % _payments.Count], out var payment)) return payment.Merchant;
         Roles role = s.Kind switch
         {
             1 or 2 => Roles.Issuer,

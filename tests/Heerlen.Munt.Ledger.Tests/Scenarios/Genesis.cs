@@ -39,6 +39,15 @@ public sealed class When_the_issuer_establishes_the_chain() : Scenario(establish
     }
 
     [Fact]
+    public void an_expired_establish_chain_is_refused_with_command_expired()
+    {
+        var establish = Establish(expiresAtMs: Community.NowMs - 1);
+
+        Refused(RejectionCode.CommandExpired, () => Submit(establish, Issuer));
+        Assert.False(State.IsEstablished);
+    }
+
+    [Fact]
     public void a_negative_cosign_threshold_is_refused_as_malformed()
     {
         Refused(RejectionCode.MalformedCommand,

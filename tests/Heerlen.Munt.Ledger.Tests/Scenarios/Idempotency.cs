@@ -180,7 +180,47 @@ public sealed class When_a_command_is_sent_again : PaymentScenario
         Assert.True(again.Applied);
     }
 
-    [Fact] // BUGCHECK
+    [Fact]
+    public void a_mint_rejected_for_a_missing_cosigner_and_resent_cosigned_under_the_same_id_is_a_retry()
+    {
+        // The id names the command's content, not its signatures: a cosigned resend needs a new id.
+        var mint = new MintBudget(Budget, HM(20_000)) { Header = Header(Officer1) };
+        var first = Rejected(RejectionCode.CosignerRequired, mint, Officer1);
+
+        var again = Retry(() => Submit(mint, Officer1, cosigner: Officer2), first);
+
+        Assert.Equal(RejectionCode.CosignerRequired, again.Code);
+        Applied(mint with { Header = Header(Officer1) }, Officer1, cosigner: Officer2);
+        Assert.Equal(HM(24_980), State.Budgets[Budget]);
+    }
+
+    [Fact]
+    public void a_retry_after_the_actors_key_was_rotated_returns_the_first_outcome()
+    {
+        byte[] envelope = Envelope(Pay(Resident, Shop, HM(8)), Resident);
+        var first = Community.Ok(SubmitBytes(envelope));
+        Applied(new RotateKey(Resident.PublicKey, SigningKey.Generate().PublicKey) { Header = Header(Resident) }, Resident);
+
+        var again = Retry(() => SubmitBytes(envelope), first);
+
+        Assert.True(again.Applied);
+    }
+
+    [Fact]
+    public void a_different_payment_under_a_used_id_after_expiry_is_still_not_applied()
+    {
+        var pay = Pay(Resident, Shop, HM(8));
+        Applied(pay, Resident);
+        Community.NowMs = pay.Header.ExpiresAtMs + 1;
+
+        Refused(RejectionCode.CommandExpired, () => Submit(Pay(Resident, Shop, HM(9)) with { Header = pay.Header }, Resident));
+        Refused(RejectionCode.CommandIdReused, () => Submit(Pay(Resident, Shop, HM(9)) with { Header = pay.Header with { ExpiresAtMs = Community.NowMs + 1_000 } }, Resident));
+        Assert.Equal(HM(12), BalanceOf(Resident));
+    }
+
+    // Guards the fix for a bug found here: expiry used to be checked before the retry lookup, so a late
+    // retry of an applied payment was answered command_expired ("try again"), inviting a double payment.
+    [Fact]
     public void a_retry_after_the_expiry_of_an_applied_payment_returns_the_first_outcome()
     {
         var pay = Pay(Resident, Shop, HM(8));

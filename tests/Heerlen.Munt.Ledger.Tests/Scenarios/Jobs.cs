@@ -42,7 +42,7 @@ public sealed class When_an_officer_publishes_a_job : Scenario
     [Fact]
     public void the_whole_budget_can_be_reserved()
     {
-        Applied(Publish(reward: HM(2_500), slots: 2), Officer2);
+        Applied(Publish(reward: HM(2_500), slots: 2, officer: Officer2), Officer2);
 
         Assert.Equal(Amount.Zero, State.Budgets[Budget]);
         Assert.Equal(HM(5_000), State.Reserved);

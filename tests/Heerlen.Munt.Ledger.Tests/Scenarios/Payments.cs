@@ -305,7 +305,8 @@ public sealed class When_a_shop_refunds_a_payment : PaymentScenario
         Assert.Equal(HM(20), BalanceOf(Resident));
     }
 
-    [Fact] // BUGCHECK
+    // Guards the fix for a bug found here: DecideRefund did not check the payer, so a frozen account received money.
+    [Fact]
     public void a_refund_to_a_frozen_payer_is_rejected_with_recipient_frozen()
     {
         Freeze(Resident);

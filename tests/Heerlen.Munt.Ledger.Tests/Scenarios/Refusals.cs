@@ -200,7 +200,7 @@ public sealed class When_a_command_has_expired : RefusalScenario
         var mint = new MintBudget(Budget, HM(10)) { Header = Header(Officer1, expiresAtMs: Community.NowMs - 1) };
 
         Refused(RejectionCode.CommandExpired, () => Submit(mint, Officer1));
-        Assert.Equal(HM(5_000), State.Budgets[Budget]);
+        Assert.Equal(HM(5_000), State.Minted);
     }
 }
 
