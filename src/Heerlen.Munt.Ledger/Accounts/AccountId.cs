@@ -116,7 +116,13 @@ public readonly struct AccountId : IEquatable<AccountId>, IComparable<AccountId>
     public override bool Equals(object? obj) => obj is AccountId other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => _key is null ? 0 : BitConverter.ToInt32(_key, 0);
+    public override int GetHashCode()
+    {
+        // Seeded per process: anyone can open accounts, so nobody may pick keys that collide in our dictionaries.
+        var hash = new HashCode();
+        hash.AddBytes(Span);
+        return hash.ToHashCode();
+    }
 
     /// <inheritdoc />
     public int CompareTo(AccountId other) => Span.SequenceCompareTo(other.Span);

@@ -57,6 +57,7 @@ public static class ChainVerifier
             if (entry!.Height != Height) return Fail("height_sequence", $"expected height {Height}, found {entry.Height}: an entry is missing, doubled or out of order");
             if (entry.PreviousHash != _state.HeadHash) return Fail("hash_link", "the previous-hash field does not match the entry before: history was changed");
             if (entry.TimestampMs < _state.LastTimestampMs) return Fail("time_order", "this entry is dated before the entry before it");
+            if (_lastBlock is not null && entry.TimestampMs < _lastBlock.SealedAtMs) return Fail("time_order", "this entry is dated before the block sealed ahead of it");
             var decoded = SignedCommand.Decode(entry.Envelope, chainId);
             if (decoded.Command is null) return Fail("command_format", $"{Rejections.Code(decoded.Refusal)}: {decoded.Detail}");
             var verified = VerifiedCommand.Verify(decoded.Command, verifier);
@@ -100,6 +101,8 @@ public static class ChainVerifier
                 string? problem =
                     block.Number != _blocksVerified ? $"block number {block.Number}, expected {_blocksVerified}"
                     : block.FirstHeight != (_lastBlock?.TreeSize ?? 0) ? "block does not start where the block before ended"
+                    : block.FirstHeight >= block.TreeSize ? "block is empty"
+                    : block.SealedAtMs < (_lastBlock?.SealedAtMs ?? long.MinValue) ? "block is sealed before the block before it"
                     : block.PreviousBlockHash != (_lastBlock?.Hash ?? Hash32.Zero) ? "block is not linked to the block before"
                     : block.MerkleRoot != _frontier.Root() ? "Merkle root does not match the entries"
                     : block.SealedAtMs < _state.LastTimestampMs ? "block is sealed before its last entry"

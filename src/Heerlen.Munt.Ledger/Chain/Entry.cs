@@ -1,5 +1,5 @@
-using Heerlen.Munt.Ledger.Crypto;
 using Heerlen.Munt.Ledger.Canonical;
+using Heerlen.Munt.Ledger.Crypto;
 
 namespace Heerlen.Munt.Ledger.Chain;
 

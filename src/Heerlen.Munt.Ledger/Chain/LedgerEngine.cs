@@ -32,6 +32,7 @@ public sealed class LedgerEngine
     private readonly List<Block> _blocks = [];
     private readonly MerkleFrontier _frontier = new();
     private long _lastSealMs;
+    private long _oldestUnsealedMs;
 
     /// <summary>A new, empty chain. The operator key must be the one the EstablishChain command names.</summary>
     public LedgerEngine(string chainId, SigningKey operatorKey, ISchnorrVerifier verifier, BlockPolicy? policy = null)
@@ -64,29 +65,33 @@ public sealed class LedgerEngine
     /// <summary>Decides and records a command whose signatures were already checked (e.g. in parallel).</summary>
     public SubmitResult Submit(VerifiedCommand verified, long nowMs)
     {
-        long timestampMs = Math.Max(nowMs, State.LastTimestampMs);
+        // Time never goes back on the chain: not before the last entry, nor before the last seal.
+        long timestampMs = Math.Max(nowMs, Math.Max(State.LastTimestampMs, _lastSealMs));
         Decision decision = LedgerRules.Decide(State, verified, timestampMs);
         if (decision.IsDuplicate)
             return new SubmitResult(decision.Code, decision.DuplicateOfHeight, _entries[(int)decision.DuplicateOfHeight].Hash, true);
         if (!decision.IsRecorded) return new SubmitResult(decision.Code, -1, null, false);
 
+        if (verified.Command is EstablishChain establish && establish.OperatorKey != _operatorKey.PublicKey)
+            throw new InvalidOperationException("this engine's operator key is not the one the chain names; its blocks would never verify");
         var entry = Entry.Create(State.NextHeight, State.HeadHash, timestampMs, decision.Code, verified.Signed.Envelope);
         LedgerRules.Apply(State, verified, entry);
         _entries.Add(entry);
+        if (_frontier.Size == CoveredSize) _oldestUnsealedMs = timestampMs;
         _frontier.Append(entry.Hash);
         if (_frontier.Size - CoveredSize >= _policy.EntriesMax) SealBlock(timestampMs);
         return new SubmitResult(decision.Code, entry.Height, entry.Hash, false);
     }
 
-    /// <summary>Seals a block if entries wait and the interval has passed. Call it from a timer.</summary>
+    /// <summary>Seals a block if the oldest unsealed entry has waited the interval. Call it from a timer.</summary>
     public Block? Tick(long nowMs) =>
-        _frontier.Size > CoveredSize && nowMs - _lastSealMs >= _policy.IntervalMs ? SealBlock(nowMs) : null;
+        _frontier.Size > CoveredSize && nowMs - _oldestUnsealedMs >= _policy.IntervalMs ? SealBlock(nowMs) : null;
 
     /// <summary>Seals every entry not yet in a block; null if there are none.</summary>
     public Block? SealBlock(long nowMs)
     {
         if (_frontier.Size == CoveredSize) return null;
-        long sealedAt = Math.Max(nowMs, State.LastTimestampMs);
+        long sealedAt = Math.Max(nowMs, Math.Max(State.LastTimestampMs, _lastSealMs));
         Block? previous = _blocks.Count > 0 ? _blocks[^1] : null;
         var block = Block.Seal(_blocks.Count, CoveredSize, _frontier.Size, _frontier.Root(), previous?.Hash ?? Hash32.Zero, sealedAt, _operatorKey);
         _blocks.Add(block);

@@ -1,6 +1,6 @@
 using Heerlen.Munt.Ledger.Accounts;
-using Heerlen.Munt.Ledger.Crypto;
 using Heerlen.Munt.Ledger.Canonical;
+using Heerlen.Munt.Ledger.Crypto;
 using Heerlen.Munt.Ledger.Money;
 
 namespace Heerlen.Munt.Ledger.Commands;

@@ -1,5 +1,5 @@
-using System.Text;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Heerlen.Munt.Ledger.Crypto;
 
@@ -60,7 +60,12 @@ public readonly struct Hash32 : IEquatable<Hash32>
     public override bool Equals(object? obj) => obj is Hash32 other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => BitConverter.ToInt32(Span[..4]);
+    public override int GetHashCode()
+    {
+        var hash = new HashCode(); // seeded per process, like AccountId
+        hash.AddBytes(Span);
+        return hash.ToHashCode();
+    }
 
     /// <summary>Value equality.</summary>
     public static bool operator ==(Hash32 a, Hash32 b) => a.Equals(b);

@@ -33,6 +33,7 @@ public static partial class LedgerRules
         if (timestampMs > command.Header.ExpiresAtMs) return new(RejectionCode.CommandExpired);
 
         RejectionCode auth = Authenticate(state, signed);
+        if (auth == RejectionCode.None) auth = CheckSignerSet(state, signed);
         if (auth != RejectionCode.None) return new(auth);
         if (seen) return new(RejectionCode.CommandIdReused);
 
@@ -45,7 +46,9 @@ public static partial class LedgerRules
         signed.Signatures.Count == 1 && signed.Signatures[0].Signer == signed.Command.Header.Actor && signed.Signatures[0].PublicKey == signed.Command.Header.Actor;
 
     private static Decision DecideEstablish(EstablishChain c) =>
-        c.MintCosignThreshold.Cents < 0 || c.OperatorKey.IsEmpty ? new(RejectionCode.MalformedCommand) : Decision.Accept;
+        c.MintCosignThreshold.Cents < 0 || c.OperatorKey.IsEmpty || !NBitcoin.Secp256k1.ECXOnlyPubKey.TryCreate(c.OperatorKey.Span, out _)
+            ? new(RejectionCode.MalformedCommand)
+            : Decision.Accept;
 
     /// <summary>The actor signs first; every signer exists and signed with its current key; a second signer only where the command uses one.</summary>
     private static RejectionCode Authenticate(LedgerState state, SignedCommand signed)
@@ -71,6 +74,30 @@ public static partial class LedgerRules
         return RejectionCode.None;
     }
 
+    /// <summary>
+    /// Everything that depends on who signed is checked here and refused, never recorded: anyone who sees an
+    /// envelope in flight can add or strip a second signature, and must not be able to get a rejection
+    /// recorded under the author's command id.
+    /// </summary>
+    private static RejectionCode CheckSignerSet(LedgerState state, SignedCommand signed)
+    {
+        bool cosigned = signed.Signatures.Count == 2;
+        switch (signed.Command)
+        {
+            case MintBudget mint:
+                if (cosigned && !IsActiveOfficer(state, signed.Signatures[1].Signer)) return RejectionCode.CosignerInvalid;
+                if (!cosigned && mint.Amount > state.MintCosignThreshold) return RejectionCode.CosignerRequired;
+                break;
+            case RotateKey rotate:
+                // Alone, an account rotates only its own key; with a second signature it is a recovery by two officers.
+                if (!cosigned && rotate.Account != rotate.Header.Actor) return RejectionCode.CosignerRequired;
+                if (cosigned && !(IsActiveOfficer(state, signed.Command.Header.Actor) && IsActiveOfficer(state, signed.Signatures[1].Signer)))
+                    return RejectionCode.CosignerInvalid;
+                break;
+        }
+        return RejectionCode.None;
+    }
+
     private static Decision DecideOpenAccount(LedgerState state, Command command)
     {
         AccountId id = command.Header.Actor;
@@ -87,7 +114,7 @@ public static partial class LedgerRules
         {
             GrantRole c => DecideGrant(state, actor, c.Account, c.Role, grant: true),
             RevokeRole c => DecideGrant(state, actor, c.Account, c.Role, grant: false),
-            MintBudget c => DecideMint(state, signed, actor, c),
+            MintBudget c => DecideMint(state, actor, c),
             PublishJob c => DecidePublish(state, actor, c, timestampMs),
             Enrol c => DecideEnrol(state, actor, c, timestampMs),
             SubmitCompletion c => DecideSubmit(state, c),
@@ -132,14 +159,12 @@ public static partial class LedgerRules
         return RejectionCode.None;
     }
 
-    private static RejectionCode DecideMint(LedgerState state, SignedCommand signed, AccountState actor, MintBudget c)
+    private static RejectionCode DecideMint(LedgerState state, AccountState actor, MintBudget c)
     {
         if (!Has(actor, Roles.Officer)) return RejectionCode.NotPermitted;
         RejectionCode amount = CheckAmount(c.Amount);
         if (amount != RejectionCode.None) return amount;
         if (state.Minted.Cents > long.MaxValue - c.Amount.Cents) return RejectionCode.AmountTooLarge;
-        if (signed.Signatures.Count == 2 && !IsActiveOfficer(state, signed.Signatures[1].Signer)) return RejectionCode.CosignerInvalid;
-        if (c.Amount > state.MintCosignThreshold && signed.Signatures.Count < 2) return RejectionCode.CosignerRequired;
         return RejectionCode.None;
     }
 
@@ -262,18 +287,7 @@ public static partial class LedgerRules
 
     private static RejectionCode DecideRotate(LedgerState state, SignedCommand signed, RotateKey c)
     {
-        AccountId actor = c.Header.Actor;
-        if (signed.Signatures.Count == 1)
-        {
-            // Rotation by the account's own (old) key.
-            if (c.Account != actor) return RejectionCode.NotPermitted;
-        }
-        else
-        {
-            // Recovery of a lost key: two different officers at the counter.
-            if (!Has(state.AccountsById[actor], Roles.Officer)) return RejectionCode.NotPermitted;
-            if (!IsActiveOfficer(state, signed.Signatures[1].Signer)) return RejectionCode.CosignerInvalid;
-        }
+        // Who signed was checked (and refused if wrong) in CheckSignerSet.
         if (!state.AccountsById.TryGetValue(c.Account, out var account)) return RejectionCode.AccountNotFound;
         // Officers recover residents, shops and each other, never the municipality's root key.
         if (signed.Signatures.Count == 2 && Has(account, Roles.Issuer)) return RejectionCode.NotPermitted;

@@ -53,6 +53,12 @@ public enum RejectionCode : ushort
     /// <summary>The chain was already established; it cannot be established again.</summary>
     ChainAlreadyEstablished = 13,
 
+    /// <summary>A second officer must sign this (a refusal: anyone could strip a co-signature).</summary>
+    CosignerRequired = 14,
+
+    /// <summary>The second signer is not another active officer (a refusal: anyone could add a signature).</summary>
+    CosignerInvalid = 15,
+
     // Rejections (recorded on the chain).
 
     /// <summary>The actor's roles do not allow this.</summary>
@@ -88,11 +94,6 @@ public enum RejectionCode : ushort
     /// <summary>The budget line has too little left.</summary>
     BudgetInsufficient = 110,
 
-    /// <summary>A second officer must sign this mint.</summary>
-    CosignerRequired = 111,
-
-    /// <summary>The second signer is not another officer.</summary>
-    CosignerInvalid = 112,
 
     /// <summary>A job with this id exists.</summary>
     JobExists = 113,

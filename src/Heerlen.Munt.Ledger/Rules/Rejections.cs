@@ -30,7 +30,7 @@ public static class Rejections
         [RejectionCode.AmountTooLarge] = ("amount_too_large", "Het bedrag is te groot.", "The amount is too large."),
         [RejectionCode.BudgetNotFound] = ("budget_not_found", "Dit budget bestaat niet.", "This budget does not exist."),
         [RejectionCode.BudgetInsufficient] = ("budget_insufficient", "Er is niet genoeg geld meer in dit budget.", "There is not enough money left in this budget."),
-        [RejectionCode.CosignerRequired] = ("cosigner_required", "Voor dit bedrag moet een tweede medewerker meetekenen.", "A second officer must sign for this amount."),
+        [RejectionCode.CosignerRequired] = ("cosigner_required", "Hier moet een tweede medewerker voor meetekenen.", "A second officer must sign for this."),
         [RejectionCode.CosignerInvalid] = ("cosigner_invalid", "De tweede handtekening moet van een andere medewerker zijn.", "The second signature must be from another officer."),
         [RejectionCode.JobExists] = ("job_exists", "Deze klus bestaat al.", "This job already exists."),
         [RejectionCode.JobNotFound] = ("job_not_found", "Deze klus bestaat niet.", "This job does not exist."),

@@ -27,7 +27,7 @@ public sealed record Step(int Roll, int A, int B, int C, int D)
 /// </summary>
 public sealed class RandomScript
 {
-        private static readonly long[] AmountChoices = [-100, 0, 1, 250, 1_500, 50_000, Amount.CentsMax + 1];
+    private static readonly long[] AmountChoices = [-100, 0, 1, 250, 1_500, 50_000, Amount.CentsMax + 1];
 
     private readonly Dictionary<AccountId, SigningKey> _keys = [];
     private readonly List<AccountId> _accounts = [];

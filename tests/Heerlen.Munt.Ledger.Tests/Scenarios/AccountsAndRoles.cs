@@ -259,9 +259,9 @@ public sealed class When_a_resident_rotates_their_own_key : Scenario
     }
 
     [Fact]
-    public void rotating_someone_elses_key_alone_is_rejected_with_not_permitted()
+    public void rotating_someone_elses_key_alone_is_refused_with_cosigner_required()
     {
-        Rejected(RejectionCode.NotPermitted, new RotateKey(_shop.PublicKey, _new.PublicKey) { Header = Header(_old) }, _old);
+        Refused(RejectionCode.CosignerRequired, () => Submit(new RotateKey(_shop.PublicKey, _new.PublicKey) { Header = Header(_old) }, _old));
         Assert.Equal(_shop.PublicKey, Account(_shop).CurrentKey);
     }
 
@@ -331,16 +331,16 @@ public sealed class When_two_officers_recover_a_lost_key : Scenario
     }
 
     [Fact]
-    public void a_resident_as_second_signer_is_rejected_with_cosigner_invalid()
+    public void a_resident_as_second_signer_is_refused_with_cosigner_invalid()
     {
-        Rejected(RejectionCode.CosignerInvalid, Recover(Id, Officer1), Officer1, cosigner: _shop);
+        Refused(RejectionCode.CosignerInvalid, () => Submit(Recover(Id, Officer1), Officer1, cosigner: _shop));
         Assert.Equal(Id, State.Accounts[Id].CurrentKey);
     }
 
     [Fact]
-    public void a_resident_as_first_signer_is_rejected_with_not_permitted()
+    public void a_resident_as_first_signer_is_refused_with_cosigner_invalid()
     {
-        Rejected(RejectionCode.NotPermitted, Recover(Id, _shop), _shop, cosigner: Officer1);
+        Refused(RejectionCode.CosignerInvalid, () => Submit(Recover(Id, _shop), _shop, cosigner: Officer1));
         Assert.Equal(Id, State.Accounts[Id].CurrentKey);
     }
 
@@ -372,7 +372,7 @@ public sealed class When_two_officers_recover_a_lost_key : Scenario
         Applied(new GrantRole(officer3.PublicKey, Roles.Officer) { Header = Header(Issuer) }, Issuer);
         Applied(new FreezeAccount(Officer2.PublicKey, true) { Header = Header(Officer1) }, Officer1);
 
-        Rejected(RejectionCode.CosignerInvalid, Recover(Id, officer3), officer3, cosigner: Officer2);
+        Refused(RejectionCode.CosignerInvalid, () => Submit(Recover(Id, officer3), officer3, cosigner: Officer2));
         Assert.Equal(Id, State.Accounts[Id].CurrentKey);
     }
 }
