@@ -23,7 +23,7 @@ public sealed class Story(Language language, TextWriter output)
     private readonly SigningKey _officerBram = SigningKey.Generate();
     private readonly SigningKey _resident = SigningKey.FromPhrase(SigningKey.NewPhrase());
     private readonly SigningKey _shop = SigningKey.Generate();
-    private readonly NativeOrManaged _verifier = new();
+    private readonly ISchnorrVerifier _verifier = NativeSchnorrVerifier.IsAvailable() ? NativeSchnorrVerifier.Instance : ManagedSchnorrVerifier.Instance;
     private LedgerEngine _engine = null!;
     private long _nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
@@ -32,8 +32,8 @@ public sealed class Story(Language language, TextWriter output)
     /// <summary>Plays the story; false if any step did not go as told or the chain does not verify.</summary>
     public bool Play()
     {
-        _engine = new LedgerEngine(ChainId, _operator, _verifier.Verifier, new BlockPolicy(EntriesMax: 4, IntervalMs: 60_000));
-        Say(Dutch ? $"Heerlen Munt demo (keten '{ChainId}', handtekeningen: {_verifier.Verifier.Name})" : $"Heerlen Munt demo (chain '{ChainId}', signatures: {_verifier.Verifier.Name})");
+        _engine = new LedgerEngine(ChainId, _operator, _verifier, new BlockPolicy(EntriesMax: 4, IntervalMs: 60_000));
+        Say(Dutch ? $"Heerlen Munt demo (keten '{ChainId}', handtekeningen: {_verifier.Name})" : $"Heerlen Munt demo (chain '{ChainId}', signatures: {_verifier.Name})");
         Say("");
         try
         {
@@ -110,7 +110,7 @@ public sealed class Story(Language language, TextWriter output)
     private bool VerifyChain()
     {
         _engine.SealBlock(_nowMs);
-        var report = ChainVerifier.Verify(ChainId, _engine.Entries.Select(e => e.Encode()), _engine.Blocks, _verifier.Verifier);
+        var report = ChainVerifier.Verify(ChainId, _engine.Entries.Select(e => e.Encode()), _engine.Blocks, _verifier);
         Say("");
         Say(Dutch ? $"laatste blok: {_engine.Blocks[^1].Number}, Merkle-root {_engine.Blocks[^1].MerkleRoot.ToHex()[..16]}…, getekend door de beheerder" : $"last block: {_engine.Blocks[^1].Number}, Merkle root {_engine.Blocks[^1].MerkleRoot.ToHex()[..16]}…, sealed by the operator");
         Say(report.ToString());
@@ -150,9 +150,4 @@ public sealed class Story(Language language, TextWriter output)
     private void Note(string line) => output.WriteLine($"      {line}");
 
     private sealed class StoryFailed(string message) : Exception(message);
-
-    private sealed class NativeOrManaged
-    {
-        public ISchnorrVerifier Verifier { get; } = NativeSchnorrVerifier.IsAvailable() ? NativeSchnorrVerifier.Instance : ManagedSchnorrVerifier.Instance;
-    }
 }

@@ -204,11 +204,10 @@ public static partial class LedgerRules
         return enrolment.Status == EnrolmentStatus.Approved ? RejectionCode.CompletionAlreadyDecided : RejectionCode.None;
     }
 
-    private static RejectionCode DecideCompletion(LedgerState state, AccountState actor, AccountId officer, JobId jobId, AccountId worker, out JobState? job)
+    private static RejectionCode DecideCompletion(LedgerState state, AccountState actor, AccountId officer, JobId jobId, AccountId worker)
     {
-        job = null;
         if (!Has(actor, Roles.Officer)) return RejectionCode.NotPermitted;
-        if (!state.JobsById.TryGetValue(jobId, out job)) return RejectionCode.JobNotFound;
+        if (!state.JobsById.TryGetValue(jobId, out var job)) return RejectionCode.JobNotFound;
         if (!job.Open) return RejectionCode.JobNotOpen;
         if (worker == officer) return RejectionCode.FourEyesViolation;
         if (!job.Enrolments.TryGetValue(worker, out var enrolment)) return RejectionCode.NotEnrolled;
@@ -222,13 +221,13 @@ public static partial class LedgerRules
 
     private static RejectionCode DecideApprove(LedgerState state, AccountState actor, ApproveCompletion c)
     {
-        RejectionCode code = DecideCompletion(state, actor, c.Header.Actor, c.Job, c.Worker, out _);
+        RejectionCode code = DecideCompletion(state, actor, c.Header.Actor, c.Job, c.Worker);
         if (code != RejectionCode.None) return code;
         return state.AccountsById[c.Worker].Frozen ? RejectionCode.RecipientFrozen : RejectionCode.None;
     }
 
     private static RejectionCode DecideReject(LedgerState state, AccountState actor, RejectCompletion c) =>
-        DecideCompletion(state, actor, c.Header.Actor, c.Job, c.Worker, out _);
+        DecideCompletion(state, actor, c.Header.Actor, c.Job, c.Worker);
 
     private static RejectionCode DecideCancel(LedgerState state, AccountState actor, CancelJob c)
     {
