@@ -1,5 +1,6 @@
 using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Ledger.Crypto;
+using Heerlen.Munt.Ledger.Facts;
 
 namespace Heerlen.Munt.Ledger.Chain;
 
@@ -18,39 +19,79 @@ public sealed record SubmitResult(RejectionCode Code, long Height, Hash32? Entry
     public bool Applied => Code == RejectionCode.None;
 }
 
+/// <summary>An entry the engine recorded and its facts, waiting to be stored.</summary>
+/// <param name="Entry">The entry.</param>
+/// <param name="Facts">What read models need to know about it.</param>
+public sealed record RecordedEntry(Entry Entry, EntryFacts Facts);
+
 /// <summary>
 /// The in-memory chain: decode → verify signatures → decide → append → apply, and block sealing.
 /// Single-threaded by design (one writer per chain); no I/O, and the time is always passed in.
-/// The durable sequencer wraps this with a queue and group commit to PostgreSQL.
+/// In <c>durable</c> mode it keeps no history in memory: new entries (with their facts) and blocks wait in
+/// <see cref="TakeRecorded"/> for the durable sequencer to store them.
 /// </summary>
 public sealed class LedgerEngine
 {
     private readonly ISchnorrVerifier _verifier;
     private readonly BlockPolicy _policy;
     private readonly SigningKey _operatorKey;
+    private readonly bool _durable;
     private readonly List<Entry> _entries = [];
     private readonly List<Block> _blocks = [];
-    private readonly MerkleFrontier _frontier = new();
+    private readonly List<RecordedEntry> _newEntries = [];
+    private readonly List<Block> _newBlocks = [];
+    private readonly MerkleFrontier _frontier;
+    private Block? _lastBlock;
     private long _lastSealMs;
     private long _oldestUnsealedMs;
 
     /// <summary>A new, empty chain. The operator key must be the one the EstablishChain command names.</summary>
-    public LedgerEngine(string chainId, SigningKey operatorKey, ISchnorrVerifier verifier, BlockPolicy? policy = null)
+    public LedgerEngine(string chainId, SigningKey operatorKey, ISchnorrVerifier verifier, BlockPolicy? policy = null, bool durable = false)
+        : this(new LedgerState(chainId), new MerkleFrontier(), null, operatorKey, verifier, policy, durable)
     {
-        State = new LedgerState(chainId);
+    }
+
+    private LedgerEngine(LedgerState state, MerkleFrontier frontier, Block? lastBlock, SigningKey operatorKey, ISchnorrVerifier verifier, BlockPolicy? policy, bool durable)
+    {
+        State = state;
+        _frontier = frontier;
+        _lastBlock = lastBlock;
+        _lastSealMs = lastBlock?.SealedAtMs ?? 0;
         _operatorKey = operatorKey;
         _verifier = verifier;
         _policy = policy ?? new BlockPolicy();
+        _durable = durable;
+        if (state.IsEstablished && state.OperatorKey != operatorKey.PublicKey)
+            throw new InvalidOperationException("this engine's operator key is not the one the chain names; its blocks would never verify");
     }
+
+    /// <summary>
+    /// Carries on from a chain that was replayed and verified (<see cref="ChainReplay.Finish"/> said OK), in durable
+    /// mode. Entries not yet in a block are sealed at the next <see cref="Tick"/>.
+    /// </summary>
+    public static LedgerEngine Resume(ChainReplay replay, SigningKey operatorKey, ISchnorrVerifier verifier, BlockPolicy? policy = null) =>
+        new(replay.State, replay.Frontier, replay.LastBlock, operatorKey, verifier, policy, durable: true);
 
     /// <summary>The current state (read it; never change it).</summary>
     public LedgerState State { get; }
 
-    /// <summary>Every entry, by height.</summary>
+    /// <summary>Every entry, by height (empty in durable mode).</summary>
     public IReadOnlyList<Entry> Entries => _entries;
 
-    /// <summary>Every sealed block.</summary>
+    /// <summary>Every sealed block (empty in durable mode).</summary>
     public IReadOnlyList<Block> Blocks => _blocks;
+
+    /// <summary>The last sealed block, if any.</summary>
+    public Block? LastBlock => _lastBlock;
+
+    /// <summary>Entries and blocks recorded since the last call, in order; durable mode only.</summary>
+    public (IReadOnlyList<RecordedEntry> Entries, IReadOnlyList<Block> Blocks) TakeRecorded()
+    {
+        var taken = ((IReadOnlyList<RecordedEntry>)[.. _newEntries], (IReadOnlyList<Block>)[.. _newBlocks]);
+        _newEntries.Clear();
+        _newBlocks.Clear();
+        return taken;
+    }
 
     /// <summary>Decodes, verifies, decides and, if recorded, appends and applies one command.</summary>
     public SubmitResult Submit(ReadOnlySpan<byte> envelope, long nowMs)
@@ -62,21 +103,26 @@ public sealed class LedgerEngine
         return Submit(verified, nowMs);
     }
 
-    /// <summary>Decides and records a command whose signatures were already checked (e.g. in parallel).</summary>
+    /// <summary>
+    /// Decides and records a command whose signatures were already checked (e.g. in parallel).
+    /// For a retry of a command recorded before the pending entries (durable mode), the entry hash is null:
+    /// the caller looks it up in the store.
+    /// </summary>
     public SubmitResult Submit(VerifiedCommand verified, long nowMs)
     {
         // Time never goes back on the chain: not before the last entry, nor before the last seal.
         long timestampMs = Math.Max(nowMs, Math.Max(State.LastTimestampMs, _lastSealMs));
         Decision decision = LedgerRules.Decide(State, verified, timestampMs);
         if (decision.IsDuplicate)
-            return new SubmitResult(decision.Code, decision.DuplicateOfHeight, _entries[(int)decision.DuplicateOfHeight].Hash, true);
+            return new SubmitResult(decision.Code, decision.DuplicateOfHeight, HashAt(decision.DuplicateOfHeight), true);
         if (!decision.IsRecorded) return new SubmitResult(decision.Code, -1, null, false);
 
         if (verified.Command is EstablishChain establish && establish.OperatorKey != _operatorKey.PublicKey)
             throw new InvalidOperationException("this engine's operator key is not the one the chain names; its blocks would never verify");
         var entry = Entry.Create(State.NextHeight, State.HeadHash, timestampMs, decision.Code, verified.Signed.Envelope);
+        if (_durable) _newEntries.Add(new RecordedEntry(entry, EntryFacts.Describe(State, verified, entry)));
         LedgerRules.Apply(State, verified, entry);
-        _entries.Add(entry);
+        if (!_durable) _entries.Add(entry);
         if (_frontier.Size == CoveredSize) _oldestUnsealedMs = timestampMs;
         _frontier.Append(entry.Hash);
         if (_frontier.Size - CoveredSize >= _policy.EntriesMax) SealBlock(timestampMs);
@@ -92,12 +138,20 @@ public sealed class LedgerEngine
     {
         if (_frontier.Size == CoveredSize) return null;
         long sealedAt = Math.Max(nowMs, Math.Max(State.LastTimestampMs, _lastSealMs));
-        Block? previous = _blocks.Count > 0 ? _blocks[^1] : null;
-        var block = Block.Seal(_blocks.Count, CoveredSize, _frontier.Size, _frontier.Root(), previous?.Hash ?? Hash32.Zero, sealedAt, _operatorKey);
-        _blocks.Add(block);
+        var block = Block.Seal(_lastBlock is null ? 0 : _lastBlock.Number + 1, CoveredSize, _frontier.Size, _frontier.Root(), _lastBlock?.Hash ?? Hash32.Zero, sealedAt, _operatorKey);
+        if (_durable) _newBlocks.Add(block);
+        else _blocks.Add(block);
+        _lastBlock = block;
         _lastSealMs = sealedAt;
         return block;
     }
 
-    private long CoveredSize => _blocks.Count > 0 ? _blocks[^1].TreeSize : 0;
+    private long CoveredSize => _lastBlock?.TreeSize ?? 0;
+
+    private Hash32? HashAt(long height)
+    {
+        if (!_durable) return _entries[(int)height].Hash;
+        long firstNew = State.NextHeight - _newEntries.Count;
+        return height >= firstNew ? _newEntries[(int)(height - firstNew)].Entry.Hash : null;
+    }
 }
