@@ -1,147 +1,186 @@
+using System.Globalization;
 using Heerlen.Munt.Ledger;
 using Heerlen.Munt.Ledger.Accounts;
 using Heerlen.Munt.Ledger.Chain;
 using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Ledger.Crypto;
+using Heerlen.Munt.Ledger.Facts;
 using Heerlen.Munt.Ledger.Money;
+using Heerlen.Munt.Storage;
+using Heerlen.Munt.Storage.Chain;
+using Heerlen.Munt.Storage.Projections;
+using Marten;
 
 namespace Heerlen.Munt.Demo;
 
 /// <summary>
 /// The story of one job and one purchase, told step by step: the municipality mints a budget, publishes a
 /// job in GMS, a resident enrols and completes it, an officer approves, the resident pays a shop, the shop
-/// redeems. Every step is a real signed command through the real rules; the chain is verified at the end.
+/// redeems. Every step is a real signed command through the real rules and the real durable sequencer on
+/// PostgreSQL; balances are read from the Marten projections; the stored chain is verified at the end. Running it
+/// again continues the same chain with a new resident and a new job.
 /// </summary>
-public sealed class Story(Language language, TextWriter output)
+public sealed class Story(Language language, TextWriter output, string connectionString, DemoKeys keys)
 {
     private const string ChainId = "heerlen-munt/demo";
     private const string Budget = "klussen-2026";
 
-    private readonly SigningKey _issuer = SigningKey.Generate();
-    private readonly SigningKey _operator = SigningKey.Generate();
-    private readonly SigningKey _officerAnna = SigningKey.Generate();
-    private readonly SigningKey _officerBram = SigningKey.Generate();
+    private readonly SigningKey _issuer = keys["issuer"];
+    private readonly SigningKey _operator = keys["operator"];
+    private readonly SigningKey _officerAnna = keys["anna"];
+    private readonly SigningKey _officerBram = keys["bram"];
     private readonly SigningKey _resident = SigningKey.FromPhrase(SigningKey.NewPhrase());
-    private readonly SigningKey _shop = SigningKey.Generate();
+    private readonly SigningKey _shop = keys["bakery"];
     private readonly ISchnorrVerifier _verifier = NativeSchnorrVerifier.IsAvailable() ? NativeSchnorrVerifier.Instance : ManagedSchnorrVerifier.Instance;
-    private LedgerEngine _engine = null!;
-    private long _nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private DocumentStore _documents = null!;
+    private ChainStore _store = null!;
+    private Sequencer _sequencer = null!;
 
     private bool Dutch => language == Language.Dutch;
 
-    /// <summary>Plays the story; false if any step did not go as told or the chain does not verify.</summary>
-    public bool Play()
+    private static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>Plays the story; false if any step did not go as told or the stored chain does not verify.</summary>
+    public async Task<bool> PlayAsync()
     {
-        _engine = new LedgerEngine(ChainId, _operator, _verifier, new BlockPolicy(EntriesMax: 4, IntervalMs: 60_000));
-        Say(Dutch ? $"Heerlen Munt demo (keten '{ChainId}', handtekeningen: {_verifier.Name})" : $"Heerlen Munt demo (chain '{ChainId}', signatures: {_verifier.Name})");
+        using var documents = HeerlenStore.Create(connectionString);
+        _documents = documents;
+        _store = new ChainStore(documents, ChainId);
+        _sequencer = await Sequencer.StartAsync(_store, _operator, _verifier, new SequencerOptions { Blocks = new BlockPolicy(EntriesMax: 4, IntervalMs: 60_000) });
+        var load = _sequencer.LastLoad;
+        Say(Dutch ? $"Heerlen Munt demo (keten '{ChainId}', handtekeningen: {_verifier.Name}, sleutels: {keys.Path})" : $"Heerlen Munt demo (chain '{ChainId}', signatures: {_verifier.Name}, keys: {keys.Path})");
+        if (!load.Intact)
+        {
+            Say((Dutch ? "KETEN BESCHADIGD: " : "CHAIN BROKEN: ") + load.Report);
+            await _sequencer.DisposeAsync();
+            return false;
+        }
+        Say(load.StoredEntries == 0
+            ? (Dutch ? "nieuwe keten" : "new chain")
+            : (Dutch ? $"bestaande keten gaat verder: {load.StoredEntries} entries en {load.StoredBlocks} blokken gecontroleerd in {load.Took.TotalMilliseconds:0} ms" : $"continuing the stored chain: {load.StoredEntries} entries and {load.StoredBlocks} blocks checked in {load.Took.TotalMilliseconds:0} ms"));
         Say("");
+        bool ok;
         try
         {
-            SetUp();
-            var job = JobInGms();
-            EarnAndSpend(job);
-            ShowRefusals(job);
+            if (load.StoredEntries == 0) await SetUpAsync();
+            await OpenAsync(_resident, Dutch ? "Sanne (inwoner, sleutel uit 12 woorden)" : "Sanne (resident, key from 12 words)");
+            var job = await JobInGmsAsync();
+            await EarnAndSpendAsync();
+            await ShowRefusalsAsync(job);
+            ok = true;
         }
         catch (StoryFailed failed)
         {
             Say((Dutch ? "MISLUKT: " : "FAILED: ") + failed.Message);
-            return false;
+            ok = false;
         }
-        return VerifyChain();
+        await _sequencer.DisposeAsync(); // seals the last block
+        return ok && await VerifyStoredChainAsync();
     }
 
-    private void SetUp()
+    private async Task SetUpAsync()
     {
-        Step(Dutch ? "De gemeente start de munt" : "The municipality starts the ledger", _issuer, new EstablishChain(_operator.PublicKey, Amount.FromEuros(10_000)) { Header = H(_issuer) });
-        Open(_officerAnna, "Anna (officer)");
-        Open(_officerBram, "Bram (officer)");
-        Step(Dutch ? "Anna wordt medewerker" : "Anna becomes an officer", _issuer, new GrantRole(_officerAnna.PublicKey, Roles.Officer) { Header = H(_issuer) });
-        Step(Dutch ? "Bram wordt medewerker" : "Bram becomes an officer", _issuer, new GrantRole(_officerBram.PublicKey, Roles.Officer) { Header = H(_issuer) });
+        await StepAsync(Dutch ? "De gemeente start de munt" : "The municipality starts the ledger", _issuer, new EstablishChain(_operator.PublicKey, Amount.FromEuros(10_000)) { Header = H(_issuer) });
+        await OpenAsync(_officerAnna, "Anna (officer)");
+        await OpenAsync(_officerBram, "Bram (officer)");
+        await StepAsync(Dutch ? "Anna wordt medewerker" : "Anna becomes an officer", _issuer, new GrantRole(_officerAnna.PublicKey, Roles.Officer) { Header = H(_issuer) });
+        await StepAsync(Dutch ? "Bram wordt medewerker" : "Bram becomes an officer", _issuer, new GrantRole(_officerBram.PublicKey, Roles.Officer) { Header = H(_issuer) });
         var budget = Amount.FromEuros(25_000);
-        Step(Dutch ? $"Anna en Bram maken samen een budget '{Budget}' van {F(budget)} (boven de grens: twee handtekeningen)" : $"Anna and Bram mint budget '{Budget}' of {F(budget)} (above the threshold: two signatures)",
+        await StepAsync(Dutch ? $"Anna en Bram maken samen een budget '{Budget}' van {F(budget)} (boven de grens: twee handtekeningen)" : $"Anna and Bram mint budget '{Budget}' of {F(budget)} (above the threshold: two signatures)",
             _officerAnna, new MintBudget(Budget, budget) { Header = H(_officerAnna) }, cosigner: _officerBram);
-        Open(_shop, Dutch ? "Bakkerij Pleinzicht (winkel)" : "Bakery Pleinzicht (shop)");
-        Step(Dutch ? "Anna laat de bakkerij meedoen" : "Anna admits the bakery", _officerAnna, new AdmitMerchant(_shop.PublicKey) { Header = H(_officerAnna) });
-        Open(_resident, Dutch ? "Sanne (inwoner, sleutel uit 12 woorden)" : "Sanne (resident, key from 12 words)");
+        await OpenAsync(_shop, Dutch ? "Bakkerij Pleinzicht (winkel)" : "Bakery Pleinzicht (shop)");
+        await StepAsync(Dutch ? "Anna laat de bakkerij meedoen" : "Anna admits the bakery", _officerAnna, new AdmitMerchant(_shop.PublicKey) { Header = H(_officerAnna) });
     }
 
-    private JobId JobInGms()
+    private async Task<JobId> JobInGmsAsync()
     {
         var job = JobId.New();
         var reward = Amount.FromEuros(15);
-        Step(Dutch ? $"Anna zet een klus in GMS: 'Bankje schilderen', {F(reward)} per persoon, 2 plekken" : $"Anna publishes a job in GMS: 'Paint a bench', {F(reward)} each, 2 places",
-            _officerAnna, new PublishJob(job, Budget, "straatmeubilair", "gms", reward, 2, _nowMs + 7 * 86_400_000L) { Header = H(_officerAnna) });
-        Note(Dutch ? $"gereserveerd voor de klus: {F(_engine.State.Reserved)}; over in het budget: {F(_engine.State.Budgets[Budget])}" : $"held for the job: {F(_engine.State.Reserved)}; left in the budget: {F(_engine.State.Budgets[Budget])}");
-        Step(Dutch ? "Sanne schrijft zich in" : "Sanne enrols", _resident, new Enrol(job) { Header = H(_resident) });
-        _nowMs += 26 * 3_600_000L;
+        await StepAsync(Dutch ? $"Anna zet een klus in GMS: 'Bankje schilderen', {F(reward)} per persoon, 2 plekken" : $"Anna publishes a job in GMS: 'Paint a bench', {F(reward)} each, 2 places",
+            _officerAnna, new PublishJob(job, Budget, "straatmeubilair", "gms", reward, 2, NowMs + 7 * 86_400_000L) { Header = H(_officerAnna) });
+        Note(Dutch ? $"gereserveerd voor de klus: {F(await PotAsync(Movement.JobPot(job)))}; over in het budget: {F(await PotAsync(Movement.BudgetPot(Budget)))}" : $"held for the job: {F(await PotAsync(Movement.JobPot(job)))}; left in the budget: {F(await PotAsync(Movement.BudgetPot(Budget)))}");
+        await StepAsync(Dutch ? "Sanne schrijft zich in" : "Sanne enrols", _resident, new Enrol(job) { Header = H(_resident) });
         var photo = Hash32.Sha256("photo of a freshly painted bench"u8);
-        Step(Dutch ? $"Sanne meldt de klus klaar, met foto (alleen de hash {photo.ToHex()[..12]}… staat in de keten)" : $"Sanne reports the job done with a photo (only its hash {photo.ToHex()[..12]}… is on the chain)",
+        await StepAsync(Dutch ? $"Sanne meldt de klus klaar, met foto (alleen de hash {photo.ToHex()[..12]}… staat in de keten)" : $"Sanne reports the job done with a photo (only its hash {photo.ToHex()[..12]}… is on the chain)",
             _resident, new SubmitCompletion(job, photo) { Header = H(_resident) });
-        Step(Dutch ? "Bram keurt het werk goed" : "Bram approves the work", _officerBram, new ApproveCompletion(job, _resident.PublicKey) { Header = H(_officerBram) });
-        Note(Dutch ? $"Je kreeg {F(reward)} voor 'Bankje schilderen'. Saldo Sanne: {F(Balance(_resident))}" : $"You received {F(reward)} for 'Paint a bench'. Sanne's balance: {F(Balance(_resident))}");
+        await StepAsync(Dutch ? "Bram keurt het werk goed" : "Bram approves the work", _officerBram, new ApproveCompletion(job, _resident.PublicKey) { Header = H(_officerBram) });
+        Note(Dutch ? $"Je kreeg {F(reward)} voor 'Bankje schilderen'. Saldo Sanne: {F(await BalanceAsync(_resident))}" : $"You received {F(reward)} for 'Paint a bench'. Sanne's balance: {F(await BalanceAsync(_resident))}");
         return job;
     }
 
-    private void EarnAndSpend(JobId job)
+    private async Task EarnAndSpendAsync()
     {
         var price = Amount.FromEuros(4, 75);
-        Step(Dutch ? $"Sanne betaalt {F(price)} bij de bakkerij (QR-code aan de kassa)" : $"Sanne pays {F(price)} at the bakery (QR code at the till)",
+        await StepAsync(Dutch ? $"Sanne betaalt {F(price)} bij de bakkerij (QR-code aan de kassa)" : $"Sanne pays {F(price)} at the bakery (QR code at the till)",
             _resident, new Pay(_shop.PublicKey, price, PaymentRequestId.New()) { Header = H(_resident) });
-        Note(Dutch ? $"saldo Sanne: {F(Balance(_resident))}; saldo bakkerij: {F(Balance(_shop))}" : $"Sanne's balance: {F(Balance(_resident))}; bakery's balance: {F(Balance(_shop))}");
+        Note(Dutch ? $"saldo Sanne: {F(await BalanceAsync(_resident))}; saldo bakkerij: {F(await BalanceAsync(_shop))}" : $"Sanne's balance: {F(await BalanceAsync(_resident))}; bakery's balance: {F(await BalanceAsync(_shop))}");
         var redeem = H(_shop);
-        Step(Dutch ? $"De bakkerij wisselt {F(price)} in voor euro's" : $"The bakery redeems {F(price)} for euros", _shop, new Redeem(price) { Header = redeem });
-        Step(Dutch ? "Bram legt de bankoverschrijving vast" : "Bram records the bank transfer", _officerBram, new SettleRedemption(_shop.PublicKey, redeem.Id, "HM-2026-000001") { Header = H(_officerBram) });
-        var s = _engine.State;
-        Note(Dutch ? $"in omloop: {F(s.Supply)} = gemaakt {F(s.Minted)} − ingewisseld {F(s.Redeemed)}" : $"in circulation: {F(s.Supply)} = minted {F(s.Minted)} − redeemed {F(s.Redeemed)}");
+        await StepAsync(Dutch ? $"De bakkerij wisselt {F(price)} in voor euro's" : $"The bakery redeems {F(price)} for euros", _shop, new Redeem(price) { Header = redeem });
+        await StepAsync(Dutch ? "Bram legt de bankoverschrijving vast" : "Bram records the bank transfer", _officerBram, new SettleRedemption(_shop.PublicKey, redeem.Id, $"HM-{redeem.Id.ToString()[..8]}") { Header = H(_officerBram) });
+        long minted = -(await PotAsync(Movement.Issuance)).Cents;
+        long redeemed = (await PotAsync(Movement.Burnt)).Cents;
+        Note(Dutch ? $"in omloop: {F(new Amount(minted - redeemed))} = gemaakt {F(new Amount(minted))} − ingewisseld {F(new Amount(redeemed))}" : $"in circulation: {F(new Amount(minted - redeemed))} = minted {F(new Amount(minted))} − redeemed {F(new Amount(redeemed))}");
     }
 
-    private void ShowRefusals(JobId job)
+    private async Task ShowRefusalsAsync(JobId job)
     {
         Say("");
         Say(Dutch ? "Wat de regels weigeren (elk 'nee' met een reden):" : "What the rules refuse (every 'no' with a reason):");
-        Expect(RejectionCode.FourEyesViolation, _officerBram, new ApproveCompletion(job, _officerBram.PublicKey) { Header = H(_officerBram) },
+        await ExpectAsync(RejectionCode.FourEyesViolation, _officerBram, new ApproveCompletion(job, _officerBram.PublicKey) { Header = H(_officerBram) },
             Dutch ? "Bram keurt zijn eigen werk goed" : "Bram approves his own work");
-        Expect(RejectionCode.InsufficientFunds, _resident, new Pay(_shop.PublicKey, Amount.FromEuros(500), null) { Header = H(_resident) },
+        await ExpectAsync(RejectionCode.InsufficientFunds, _resident, new Pay(_shop.PublicKey, Amount.FromEuros(500), null) { Header = H(_resident) },
             Dutch ? "Sanne betaalt HM 500,00" : "Sanne pays HM 500.00");
-        Expect(RejectionCode.MerchantNotAffiliated, _resident, new Pay(_officerAnna.PublicKey, Amount.FromEuros(1), null) { Header = H(_resident) },
+        await ExpectAsync(RejectionCode.MerchantNotAffiliated, _resident, new Pay(_officerAnna.PublicKey, Amount.FromEuros(1), null) { Header = H(_resident) },
             Dutch ? "Sanne betaalt Anna (geen winkel)" : "Sanne pays Anna (not a shop)");
     }
 
-    private bool VerifyChain()
+    private async Task<bool> VerifyStoredChainAsync()
     {
-        _engine.SealBlock(_nowMs);
-        var report = ChainVerifier.Verify(ChainId, _engine.Entries.Select(e => e.Encode()), _engine.Blocks, _verifier);
+        var entries = new List<byte[]>();
+        await foreach (var (_, e) in _store.ReadEntriesAsync()) entries.Add(e.Entry);
+        var blocks = new List<Block>();
+        foreach (var (_, b) in await _store.ReadBlocksAsync())
+            if (Block.TryDecode(b.Block, out var block, out _)) blocks.Add(block!);
+        var report = ChainVerifier.Verify(ChainId, entries, blocks, _verifier);
         Say("");
-        Say(Dutch ? $"laatste blok: {_engine.Blocks[^1].Number}, Merkle-root {_engine.Blocks[^1].MerkleRoot.ToHex()[..16]}…, getekend door de beheerder" : $"last block: {_engine.Blocks[^1].Number}, Merkle root {_engine.Blocks[^1].MerkleRoot.ToHex()[..16]}…, sealed by the operator");
+        if (blocks.Count > 0)
+            Say(Dutch ? $"laatste blok: {blocks[^1].Number}, Merkle-root {blocks[^1].MerkleRoot.ToHex()[..16]}…, getekend door de beheerder" : $"last block: {blocks[^1].Number}, Merkle root {blocks[^1].MerkleRoot.ToHex()[..16]}…, sealed by the operator");
         Say(report.ToString());
         return report.Ok;
     }
 
-    private void Open(SigningKey key, string who)
+    private async Task OpenAsync(SigningKey key, string who)
     {
-        Step((Dutch ? "Account geopend: " : "Account opened: ") + who, key, new OpenAccount { Header = H(key) });
+        await StepAsync((Dutch ? "Account geopend: " : "Account opened: ") + who, key, new OpenAccount { Header = H(key) });
         Note(key.PublicKey.ToString());
     }
 
-    private void Step(string what, SigningKey key, Command command, SigningKey? cosigner = null)
+    private async Task StepAsync(string what, SigningKey key, Command command, SigningKey? cosigner = null)
     {
-        _nowMs += 1_000;
-        var result = _engine.Submit(SignedCommand.Create(command, key, cosigner).Envelope, _nowMs);
+        var result = await _sequencer.SubmitAsync(SignedCommand.Create(command, key, cosigner).Envelope);
         if (!result.Applied) throw new StoryFailed($"{what}: {Rejections.Code(result.Code)} — {Rejections.Reason(result.Code, language)}");
         Say($"[{result.Height,3}] {what}");
     }
 
-    private void Expect(RejectionCode code, SigningKey key, Command command, string what)
+    private async Task ExpectAsync(RejectionCode code, SigningKey key, Command command, string what)
     {
-        _nowMs += 1_000;
-        var result = _engine.Submit(SignedCommand.Create(command, key).Envelope, _nowMs);
+        var result = await _sequencer.SubmitAsync(SignedCommand.Create(command, key).Envelope);
         if (result.Code != code) throw new StoryFailed($"{what}: expected {Rejections.Code(code)}, got {Rejections.Code(result.Code)}");
-        Say($"[{result.Height,3}] {what} → {Rejections.Code(result.Code)}: \"{Rejections.Reason(result.Code, language)}\"");
+        string height = result.Height >= 0 ? result.Height.ToString(CultureInfo.InvariantCulture) : "-";
+        Say($"[{height,3}] {what} → {Rejections.Code(result.Code)}: \"{Rejections.Reason(result.Code, language)}\"");
     }
 
-    private CommandHeader H(SigningKey actor) => new(ChainId, CommandId.New(), actor.PublicKey, _nowMs + 120_000);
+    private CommandHeader H(SigningKey actor) => new(ChainId, CommandId.New(), actor.PublicKey, NowMs + 120_000);
 
-    private Amount Balance(SigningKey key) => _engine.State.BalanceOf(key.PublicKey);
+    private Task<Amount> BalanceAsync(SigningKey key) => PotAsync(key.PublicKey.ToString());
+
+    /// <summary>Reads a balance from the inline projection: it is written in the same transaction as the entry.</summary>
+    private async Task<Amount> PotAsync(string pot)
+    {
+        await using var session = _documents.QuerySession();
+        var balance = await session.LoadAsync<Balance>(pot);
+        return new Amount(balance?.Cents ?? 0);
+    }
 
     private string F(Amount amount) => amount.Format(language);
 

@@ -19,6 +19,7 @@ public sealed partial record EntryFacts
         string? reference = null;
         JobFacts? job = null;
         long supplyAfter = before.Supply.Cents;
+        long settled = 0;
 
         switch (command)
         {
@@ -38,9 +39,17 @@ public sealed partial record EntryFacts
                 break;
             case PublishJob c:
                 reference = c.Budget;
-                job = new JobFacts(c.Job.ToString(), c.Neighbourhood, c.Category, entry.TimestampMs, c.Reward.Cents, c.Slots, c.DeadlineMs, false);
                 if (applied)
+                {
+                    job = new JobFacts(c.Job.ToString(), c.Neighbourhood, c.Category, entry.TimestampMs, c.Reward.Cents, c.Slots, c.DeadlineMs, false);
                     movements.Add(new Movement(MovementKind.Reserve, Movement.BudgetPot(c.Budget), Movement.JobPot(c.Job), checked(c.Reward.Cents * c.Slots)));
+                }
+                else
+                {
+                    // A rejected publication describes no new job: only the job already on the ledger under that id, if any
+                    // (job_exists), never the rejected parameters, which a read model keyed by job id would take for the job's.
+                    job = JobOf(before, c.Job);
+                }
                 break;
             case Enrol c:
                 job = JobOf(before, c.Job, firstPickUp: applied && before.Jobs.TryGetValue(c.Job, out var j) && j.Participants.Count == 0);
@@ -86,6 +95,7 @@ public sealed partial record EntryFacts
             case SettleRedemption c:
                 subject = c.Merchant.ToString();
                 reference = c.Redemption.ToString();
+                if (applied) settled = before.RedemptionsById[(c.Merchant, c.Redemption)].Amount.Cents;
                 break;
             case AdmitMerchant c:
                 subject = c.Merchant.ToString();
@@ -113,6 +123,7 @@ public sealed partial record EntryFacts
             Subject = subject,
             Job = job,
             Reference = reference,
+            SettledCents = settled,
             SupplyAfterCents = supplyAfter,
         };
     }

@@ -100,6 +100,9 @@ public sealed partial record EntryFacts
     /// <summary>The budget line, payment request, refunded payment or settled redemption it refers to, if any.</summary>
     public string? Reference { get; init; }
 
+    /// <summary>Euro-cents a settled redemption paid out by bank transfer (no HM moves when it is settled).</summary>
+    public long SettledCents { get; init; }
+
     /// <summary>HM in existence after this entry (cents).</summary>
     public required long SupplyAfterCents { get; init; }
 

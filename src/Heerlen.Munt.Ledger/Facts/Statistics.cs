@@ -95,7 +95,7 @@ public static class StatisticsFold
     public static IEnumerable<string> BucketIds(EntryFacts facts)
     {
         if (!facts.Applied) yield break;
-        string week = Calendar.IsoWeek(facts.TimestampMs);
+        string week = HeerlenCalendar.IsoWeek(facts.TimestampMs);
         yield return City + "/" + week;
         if (facts.Job is { } job && job.Neighbourhood != City) yield return job.Neighbourhood + "/" + week;
     }

@@ -8,7 +8,7 @@ namespace Heerlen.Munt.Ledger.Facts;
 /// summer time, UTC+2, from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC (EU rule
 /// since 1996).
 /// </summary>
-public static class Calendar
+public static class HeerlenCalendar
 {
     /// <summary>The local date and time in Heerlen of a unix-ms instant.</summary>
     public static DateTime Local(long unixMs)

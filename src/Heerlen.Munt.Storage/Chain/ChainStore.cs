@@ -1,0 +1,131 @@
+using Heerlen.Munt.Ledger.Chain;
+using Marten;
+
+namespace Heerlen.Munt.Storage.Chain;
+
+/// <summary>
+/// The chain on Marten's event store: entries and blocks as events in two streams per chain, appended with the
+/// expected stream version, so that a second writer can never fork the chain — its transaction fails and
+/// nothing of it is stored. Inline projections are written in the same transaction.
+/// </summary>
+public sealed class ChainStore(IDocumentStore store, string chainId)
+{
+    /// <summary>The chain this store holds.</summary>
+    public string ChainId { get; } = chainId;
+
+    /// <summary>The Marten document store.</summary>
+    public IDocumentStore Documents { get; } = store;
+
+    /// <summary>
+    /// Appends a batch of entries and blocks in one transaction. <paramref name="entriesBefore"/> and
+    /// <paramref name="blocksBefore"/> are how many the writer believes are stored; if another writer stored
+    /// more, this throws <see cref="StorageException"/> with <see cref="StorageErrorCode.ConcurrentWriter"/> and
+    /// stores nothing.
+    /// </summary>
+    public async Task AppendAsync(IReadOnlyList<RecordedEntry> entries, IReadOnlyList<Block> blocks, long entriesBefore, long blocksBefore, CancellationToken ct = default)
+    {
+        if (entries.Count == 0 && blocks.Count == 0) return;
+        try
+        {
+            await using var session = Documents.LightweightSession();
+            if (entries.Count > 0)
+            {
+                if (entries[0].Entry.Height != entriesBefore) throw new ArgumentException("the first entry's height must equal the count of stored entries");
+                var events = new object[entries.Count];
+                for (int i = 0; i < entries.Count; i++)
+                {
+                    var e = entries[i];
+                    events[i] = new EntryRecorded(e.Entry.Height, e.Entry.Hash.ToHex(), e.Entry.Encode(), e.Facts);
+                }
+                session.Events.Append(ChainStreams.Entries(ChainId), entriesBefore + entries.Count, events);
+            }
+            if (blocks.Count > 0)
+            {
+                var events = blocks.Select(b => (object)new BlockSealed(b.Number, b.TreeSize, b.Hash.ToHex(), b.Encode())).ToArray();
+                session.Events.Append(ChainStreams.Blocks(ChainId), blocksBefore + blocks.Count, events);
+            }
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
+        {
+            throw StorageErrors.Translate(e);
+        }
+    }
+
+    /// <summary>
+    /// Reads stored entries in version order from <paramref name="fromHeight"/>, a page at a time. Each item carries the
+    /// stream version PostgreSQL holds, so a loader can check it against the height inside the entry.
+    /// </summary>
+    public async IAsyncEnumerable<(long Version, EntryRecorded Entry)> ReadEntriesAsync(long fromHeight = 0, int pageSize = 2000, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        string stream = ChainStreams.Entries(ChainId);
+        long after = fromHeight; // versions are height + 1
+        while (true)
+        {
+            IReadOnlyList<JasperFx.Events.IEvent> page;
+            try
+            {
+                // Keyset paging ordered by the stream version itself: a missing version cannot end a read early, and rows
+                // come in version order even if their versions were changed (a fetch by version range comes in insert order).
+                await using var session = Documents.QuerySession();
+                page = await session.Events.QueryAllRawEvents()
+                    .Where(e => e.StreamKey == stream && e.Version > after)
+                    .OrderBy(e => e.Version)
+                    .Take(pageSize)
+                    .ToListAsync(ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw StorageErrors.Translate(e);
+            }
+            foreach (var e in page)
+            {
+                if (e.Data is EntryRecorded r) yield return (e.Version, r);
+                after = Math.Max(after, e.Version);
+            }
+            if (page.Count < pageSize) yield break;
+        }
+    }
+
+    /// <summary>Every stored block, in version order, with its stream version.</summary>
+    public async Task<IReadOnlyList<(long Version, BlockSealed Block)>> ReadBlocksAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await using var session = Documents.QuerySession();
+            var events = await session.Events.FetchStreamAsync(ChainStreams.Blocks(ChainId), token: ct);
+            return events.Where(e => e.Data is BlockSealed).Select(e => (e.Version, (BlockSealed)e.Data)).ToList();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw StorageErrors.Translate(e);
+        }
+    }
+
+    /// <summary>
+    /// The lengths Marten's stream records (<c>mt_streams</c>) say the two streams have: written in the same
+    /// transaction as the events, so rows deleted from the end of <c>mt_events</c> show up as a difference.
+    /// </summary>
+    public async Task<(long Entries, long Blocks)> ReadStreamLengthsAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await using var session = Documents.QuerySession();
+            var entries = await session.Events.FetchStreamStateAsync(ChainStreams.Entries(ChainId), ct);
+            var blocks = await session.Events.FetchStreamStateAsync(ChainStreams.Blocks(ChainId), ct);
+            return (entries?.Version ?? 0, blocks?.Version ?? 0);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw StorageErrors.Translate(e);
+        }
+    }
+
+    /// <summary>The stored entry at a height, or null.</summary>
+    public async Task<EntryRecorded?> ReadEntryAsync(long height, CancellationToken ct = default)
+    {
+        await foreach (var (_, e) in ReadEntriesAsync(height, 1, ct))
+            return e.Height == height ? e : null;
+        return null;
+    }
+}

@@ -1,0 +1,312 @@
+using System.Threading.Channels;
+using Heerlen.Munt.Ledger;
+using Heerlen.Munt.Ledger.Chain;
+using Heerlen.Munt.Ledger.Commands;
+using Heerlen.Munt.Ledger.Crypto;
+
+namespace Heerlen.Munt.Storage.Chain;
+
+/// <summary>How the sequencer batches.</summary>
+public sealed record SequencerOptions
+{
+    /// <summary>Most commands committed in one transaction.</summary>
+    public int BatchMax { get; init; } = 1000;
+
+    /// <summary>How long the first command of a batch waits for others to join it (group commit). Zero: commit what is queued.</summary>
+    public TimeSpan BatchWait { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Commands that may wait in the queue; callers beyond this wait to enqueue (back-pressure).</summary>
+    public int QueueCapacity { get; init; } = 20_000;
+
+    /// <summary>When blocks are sealed.</summary>
+    public BlockPolicy Blocks { get; init; } = new();
+
+    /// <summary>How long to wait before trying the database again after it failed.</summary>
+    public TimeSpan RetryWait { get; init; } = TimeSpan.FromMilliseconds(200);
+}
+
+/// <summary>
+/// The single writer of a chain. Callers' commands are checked (format, signatures) on the callers' own threads — in
+/// parallel on all cores — then queued. One loop takes a batch from the queue, decides every command against the
+/// in-memory state, and stores the batch's entries and blocks in one PostgreSQL transaction; only then does any
+/// caller hear that their command is in. If storing fails, the batch's callers get a <see cref="StorageException"/>
+/// (nothing of theirs is stored: the transaction is all or nothing) and the state is reloaded from the database
+/// before the next batch; a retry with the same command id is always safe.
+/// </summary>
+public sealed class Sequencer : IAsyncDisposable
+{
+    private readonly ChainStore _store;
+    private readonly SigningKey _operatorKey;
+    private readonly ISchnorrVerifier _verifier;
+    private readonly SequencerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Channel<Pending> _queue;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private LedgerEngine? _engine;
+    private long _storedEntries;
+    private long _storedBlocks;
+    private volatile VerificationReport? _broken;
+
+    private sealed record Pending(VerifiedCommand Command, TaskCompletionSource<SubmitResult> Done);
+
+    private Sequencer(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions options, TimeProvider time, LoadedChain loaded)
+    {
+        _store = store;
+        _operatorKey = operatorKey;
+        _verifier = verifier;
+        _options = options;
+        _time = time;
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        Adopt(loaded);
+        LastLoad = loaded;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The chain id.</summary>
+    public string ChainId => _store.ChainId;
+
+    /// <summary>What the last start-up or reload found.</summary>
+    public LoadedChain LastLoad { get; private set; }
+
+    /// <summary>Entries stored and acknowledged.</summary>
+    public long Height => Interlocked.Read(ref _storedEntries);
+
+    /// <summary>If the stored chain is broken: where and why. Writes are refused; reads of the intact part still work.</summary>
+    public VerificationReport? Broken => _broken;
+
+    /// <summary>Loads and verifies the stored chain and starts the writer loop.</summary>
+    public static async Task<Sequencer> StartAsync(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions? options = null, TimeProvider? time = null, CancellationToken ct = default)
+    {
+        var loaded = await ChainLoader.LoadAsync(store, verifier, ct: ct);
+        return new Sequencer(store, operatorKey, verifier, options ?? new SequencerOptions(), time ?? TimeProvider.System, loaded);
+    }
+
+    /// <summary>
+    /// Checks an envelope's format and signatures here (on the caller's thread), then sequences it. Refusals come
+    /// back at once; a recorded outcome comes back once its batch is committed.
+    /// </summary>
+    public Task<SubmitResult> SubmitAsync(byte[] envelope, CancellationToken ct = default)
+    {
+        var decoded = SignedCommand.Decode(envelope, ChainId);
+        if (decoded.Command is null) return Task.FromResult(new SubmitResult(decoded.Refusal, -1, null, false, decoded.Detail));
+        var verified = VerifiedCommand.Verify(decoded.Command, _verifier);
+        if (verified is null) return Task.FromResult(new SubmitResult(RejectionCode.BadSignature, -1, null, false));
+        return SubmitAsync(verified, ct);
+    }
+
+    /// <summary>
+    /// Checks many envelopes' signatures in parallel on all cores, then sequences them in the order given (a client
+    /// or a benchmark sending a burst). Each result is what <see cref="SubmitAsync(byte[], CancellationToken)"/> would give.
+    /// </summary>
+    public async Task<SubmitResult[]> SubmitManyAsync(IReadOnlyList<byte[]> envelopes, CancellationToken ct = default)
+    {
+        var verified = new VerifiedCommand?[envelopes.Count];
+        var results = new SubmitResult?[envelopes.Count];
+        Parallel.For(0, envelopes.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        {
+            var decoded = SignedCommand.Decode(envelopes[i], ChainId);
+            if (decoded.Command is null) { results[i] = new SubmitResult(decoded.Refusal, -1, null, false, decoded.Detail); return; }
+            verified[i] = VerifiedCommand.Verify(decoded.Command, _verifier);
+            if (verified[i] is null) results[i] = new SubmitResult(RejectionCode.BadSignature, -1, null, false);
+        });
+        var pending = new Task<SubmitResult>[envelopes.Count];
+        for (int i = 0; i < envelopes.Count; i++)
+            pending[i] = results[i] is { } refused ? Task.FromResult(refused) : SubmitAsync(verified[i]!, ct);
+        return await Task.WhenAll(pending);
+    }
+
+    /// <summary>Sequences a command whose signatures were checked already.</summary>
+    public async Task<SubmitResult> SubmitAsync(VerifiedCommand command, CancellationToken ct = default)
+    {
+        if (_broken is { } broken) throw BrokenError(broken);
+        var pending = new Pending(command, new TaskCompletionSource<SubmitResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, ct);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new StorageException(StorageErrorCode.ShuttingDown, "the sequencer is stopped");
+        }
+        return await pending.Done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>Stops taking commands, finishes the queued ones, seals nothing more, and stops the loop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        try
+        {
+            await _loop.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            await _stop.CancelAsync();
+        }
+        _stop.Dispose();
+    }
+
+    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private void Adopt(LoadedChain loaded)
+    {
+        LastLoad = loaded;
+        Interlocked.Exchange(ref _storedEntries, loaded.StoredEntries);
+        _storedBlocks = loaded.StoredBlocks;
+        if (!loaded.Intact)
+        {
+            _broken = loaded.Report;
+            _engine = null;
+            return;
+        }
+        _engine = loaded.Report.EntriesVerified == 0
+            ? new LedgerEngine(ChainId, _operatorKey, _verifier, _options.Blocks, durable: true)
+            : LedgerEngine.Resume(loaded.Replay, _operatorKey, _verifier, _options.Blocks);
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Pending>(_options.BatchMax);
+        Task<bool>? wait = null;
+        while (true)
+        {
+            // Wait for work, or for the block interval to pass so that a quiet chain still gets sealed.
+            bool more;
+            try
+            {
+                wait ??= reader.WaitToReadAsync(_stop.Token).AsTask();
+                if (!wait.IsCompleted)
+                {
+                    var tick = Task.Delay(TimeSpan.FromMilliseconds(Math.Max(10, _options.Blocks.IntervalMs)), _time, _stop.Token);
+                    if (await Task.WhenAny(wait, tick) == tick)
+                    {
+                        await SealIfDueAsync();
+                        continue;
+                    }
+                }
+                more = await wait;
+                wait = null;
+            }
+            catch (OperationCanceledException)
+            {
+                more = false;
+            }
+            if (!more) break;
+
+            batch.Clear();
+            while (batch.Count < _options.BatchMax && reader.TryRead(out var p)) batch.Add(p);
+            if (batch.Count < _options.BatchMax && _options.BatchWait > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.BatchWait, _time);
+                while (batch.Count < _options.BatchMax && reader.TryRead(out var p)) batch.Add(p);
+            }
+            await CommitAsync(batch);
+        }
+        await SealIfDueAsync(force: true);
+        while (reader.TryRead(out var left)) left.Done.TrySetException(new StorageException(StorageErrorCode.ShuttingDown, "the sequencer stopped"));
+    }
+
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        if (_broken is { } broken)
+        {
+            foreach (var p in batch) p.Done.TrySetException(BrokenError(broken));
+            return;
+        }
+        if (_engine is null && !await ReloadAsync())
+        {
+            var error = _broken is { } nowBroken ? BrokenError(nowBroken) : new StorageException(StorageErrorCode.DatabaseUnavailable, "the chain could not be reloaded after a storage failure");
+            foreach (var p in batch) p.Done.TrySetException(error);
+            return;
+        }
+        var engine = _engine!;
+        long now = NowMs;
+        var results = new SubmitResult[batch.Count];
+        var waiting = new List<int>(batch.Count);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                results[i] = engine.Submit(batch[i].Command, now);
+            }
+            catch (Exception e)
+            {
+                // A broken invariant is a bug: tell the caller, and rebuild the state from what is stored.
+                batch[i].Done.TrySetException(e);
+                foreach (int w in waiting) batch[w].Done.TrySetException(new StorageException(StorageErrorCode.Unexpected, "the batch was abandoned after an internal error", e));
+                _engine = null;
+                return;
+            }
+            var r = results[i];
+            if (r.Height >= _storedEntries) waiting.Add(i); // recorded in this batch (or a retry of one that is)
+            else if (r.IsRetry && r.EntryHash is null) _ = AnswerOldRetryAsync(batch[i], r);
+            else batch[i].Done.TrySetResult(r);
+        }
+        engine.Tick(now);
+        var (entries, blocks) = engine.TakeRecorded();
+        try
+        {
+            await _store.AppendAsync(entries, blocks, _storedEntries, _storedBlocks);
+        }
+        catch (StorageException e)
+        {
+            foreach (int w in waiting) batch[w].Done.TrySetException(e);
+            _engine = null; // the in-memory state is ahead of the database: reload before the next batch
+            return;
+        }
+        Interlocked.Add(ref _storedEntries, entries.Count);
+        _storedBlocks += blocks.Count;
+        foreach (int w in waiting) batch[w].Done.TrySetResult(results[w]);
+    }
+
+    private async Task SealIfDueAsync(bool force = false)
+    {
+        if (_engine is not { } engine || _broken is not null) return;
+        long now = NowMs;
+        if (force) engine.SealBlock(now);
+        else engine.Tick(now);
+        var (entries, blocks) = engine.TakeRecorded();
+        if (blocks.Count == 0) return;
+        try
+        {
+            await _store.AppendAsync(entries, blocks, _storedEntries, _storedBlocks);
+            _storedBlocks += blocks.Count;
+        }
+        catch (StorageException)
+        {
+            _engine = null;
+        }
+    }
+
+    private async Task<bool> ReloadAsync()
+    {
+        try
+        {
+            Adopt(await ChainLoader.LoadAsync(_store, _verifier));
+            return _engine is not null;
+        }
+        catch (StorageException)
+        {
+            await Task.Delay(_options.RetryWait, _time);
+            return false;
+        }
+    }
+
+    private async Task AnswerOldRetryAsync(Pending p, SubmitResult r)
+    {
+        try
+        {
+            var stored = await _store.ReadEntryAsync(r.Height);
+            p.Done.TrySetResult(r with { EntryHash = stored is null ? null : Hash32.FromHex(stored.Hash) });
+        }
+        catch (Exception e)
+        {
+            p.Done.TrySetException(StorageErrors.Translate(e));
+        }
+    }
+
+    private static StorageException BrokenError(VerificationReport broken) =>
+        new(StorageErrorCode.ChainBroken, $"chain broken at height {broken.FailedAtHeight}: {broken.Rule}: {broken.Explanation}");
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+using Heerlen.Munt.Ledger.Facts;
+using Heerlen.Munt.Storage.Chain;
+using Heerlen.Munt.Storage.People;
+using Heerlen.Munt.Storage.Projections;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Weasel.Core;
+
+namespace Heerlen.Munt.Storage;
+
+/// <summary>How the Marten document store of Heerlen Munt is set up: one schema, string stream keys, the read models.</summary>
+public static class HeerlenStore
+{
+    /// <summary>The PostgreSQL schema everything lives in.</summary>
+    public const string Schema = "heerlen_munt";
+
+    /// <summary>Projection names, for rebuilds.</summary>
+    public static readonly string[] ProjectionNames = [BalanceProjection.Name, HistoryProjection.Name, JobBoardProjection.Name, MerchantStatementProjection.Name, StatisticsProjection.Name];
+
+    /// <summary>Creates the store for a PostgreSQL connection string and creates or updates its tables.</summary>
+    public static DocumentStore Create(string connectionString)
+    {
+        var store = DocumentStore.For(o =>
+        {
+            o.Connection(connectionString);
+            o.DatabaseSchemaName = Schema;
+            o.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+            o.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json => json.Converters.Add(new JsonStringEnumConverter()));
+            o.Events.StreamIdentity = StreamIdentity.AsString;
+            o.Events.AddEventType<EntryRecorded>();
+            o.Events.AddEventType<BlockSealed>();
+
+            o.Schema.For<Balance>().Identity(x => x.Id);
+            o.Schema.For<HistoryLine>().Identity(x => x.Id).Duplicate(x => x.Account).Duplicate(x => x.Height);
+            o.Schema.For<JobBoardItem>().Identity(x => x.Id).Duplicate(x => x.Neighbourhood);
+            o.Schema.For<MerchantDay>().Identity(x => x.Id).Duplicate(x => x.Merchant);
+            o.Schema.For<WeekFigures>().Identity(x => x.Id).Duplicate(x => x.Week);
+            o.Schema.For<PersonalRecord>().Identity(x => x.Id);
+            o.Schema.For<JobPhoto>().Identity(x => x.Id).Duplicate(x => x.Account);
+
+            // Balances never lag their entry: they are written in the same transaction as the entry.
+            o.Projections.Add(new BalanceProjection(), ProjectionLifecycle.Inline, BalanceProjection.Name);
+            o.Projections.Add(new HistoryProjection(), ProjectionLifecycle.Inline, HistoryProjection.Name);
+            o.Projections.Add(new JobBoardProjection(), ProjectionLifecycle.Inline, JobBoardProjection.Name);
+            o.Projections.Add(new MerchantStatementProjection(), ProjectionLifecycle.Inline, MerchantStatementProjection.Name);
+            o.Projections.Add(new StatisticsProjection(), ProjectionLifecycle.Inline, StatisticsProjection.Name);
+        });
+        return store;
+    }
+}

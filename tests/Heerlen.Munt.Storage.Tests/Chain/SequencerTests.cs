@@ -1,0 +1,191 @@
+using Heerlen.Munt.Ledger;
+using Heerlen.Munt.Ledger.Chain;
+using Heerlen.Munt.Ledger.Commands;
+using Heerlen.Munt.Ledger.Crypto;
+using Heerlen.Munt.Ledger.Money;
+using Heerlen.Munt.Storage.Chain;
+using Heerlen.Munt.Storage.Tests.Support;
+using Xunit;
+
+namespace Heerlen.Munt.Storage.Tests.Chain;
+
+[Collection(PostgresCollection.Name)]
+public sealed class SequencerTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task a_chain_written_through_the_sequencer_survives_a_restart_and_verifies()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
+        var shop = await town.NewMerchantAsync();
+        var resident = await town.NewEarnerAsync(15);
+        var paid = Town.Ok(await town.SubmitAsync(new Pay(shop.PublicKey, Amount.FromEuros(4), null) { Header = town.Header(resident) }, resident));
+        long height = town.Sequencer.Height;
+
+        await town.RestartAsync();
+
+        Assert.True(town.Sequencer.LastLoad.Intact, town.Sequencer.LastLoad.Report.ToString());
+        Assert.Equal(height, town.Sequencer.Height);
+        var state = town.Sequencer.LastLoad.Report.State;
+        Assert.Equal(Amount.FromEuros(11), state.BalanceOf(resident.PublicKey));
+        Assert.Equal(Amount.FromEuros(4), state.BalanceOf(shop.PublicKey));
+        var stored = await town.Store.ReadEntryAsync(paid.Height);
+        Assert.Equal(paid.EntryHash!.Value.ToHex(), stored!.Hash);
+        var verified = await town.VerifyStoredAsync();
+        Assert.True(verified.Ok, verified.ToString());
+        Assert.Equal(height, verified.EntriesVerified);
+    }
+
+    [Fact]
+    public async Task the_chain_continues_after_a_restart_with_the_next_height_and_link()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
+        var first = SigningKey.Generate();
+        var before = Town.Ok(await town.SubmitAsync(new OpenAccount { Header = town.Header(first) }, first));
+        await town.RestartAsync();
+        var second = SigningKey.Generate();
+        var after = Town.Ok(await town.SubmitAsync(new OpenAccount { Header = town.Header(second) }, second));
+        Assert.Equal(before.Height + 1, after.Height);
+        var report = await town.VerifyStoredAsync();
+        Assert.True(report.Ok, report.ToString());
+        Assert.True(report.BlocksVerified >= 1, "a restart seals what the last run left unsealed");
+    }
+
+    [Fact]
+    public async Task a_retry_after_a_restart_gets_the_original_outcome_and_is_not_stored_twice()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
+        var shop = await town.NewMerchantAsync();
+        var resident = await town.NewEarnerAsync(15);
+        byte[] pay = Town.Sign(new Pay(shop.PublicKey, Amount.FromEuros(2), null) { Header = town.Header(resident) }, resident);
+        var first = Town.Ok(await town.Sequencer.SubmitAsync(pay));
+        long height = town.Sequencer.Height;
+
+        await town.RestartAsync();
+        var retry = await town.Sequencer.SubmitAsync(pay);
+
+        Assert.True(retry.IsRetry);
+        Assert.Equal(first.Height, retry.Height);
+        Assert.Equal(first.EntryHash, retry.EntryHash);
+        Assert.Equal(height, town.Sequencer.Height);
+        Assert.Equal(Amount.FromEuros(13), (await Reload(town)).BalanceOf(resident.PublicKey));
+    }
+
+    [Fact]
+    public async Task a_refused_command_is_answered_at_once_and_never_stored()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
+        long height = town.Sequencer.Height;
+        var stranger = SigningKey.Generate();
+        // Signed by someone else than the actor it names: refused before the sequencer.
+        byte[] forged = SignedCommand.Create(new MintBudget(Town.Budget, Amount.FromEuros(1)) { Header = town.Header(town.Officer1) }, stranger, actorAccount: town.Officer1.PublicKey).Envelope;
+        var result = await town.Sequencer.SubmitAsync(forged);
+        Assert.False(result.Applied);
+        Assert.Equal(-1, result.Height);
+        Assert.Equal(height, town.Sequencer.Height);
+        Assert.Equal(height, (await town.VerifyStoredAsync()).EntriesVerified);
+    }
+
+    [Fact]
+    public async Task a_rule_rejection_is_recorded_and_stored_with_its_code()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
+        var shop = await town.NewMerchantAsync();
+        var poor = await town.NewResidentAsync();
+        var result = await town.SubmitAsync(new Pay(shop.PublicKey, Amount.FromEuros(1), null) { Header = town.Header(poor) }, poor);
+        Assert.Equal(RejectionCode.InsufficientFunds, result.Code);
+        var stored = await town.Store.ReadEntryAsync(result.Height);
+        Assert.Equal(RejectionCode.InsufficientFunds, stored!.Facts.Outcome);
+        Assert.Empty(stored.Facts.Movements);
+    }
+
+    [Fact]
+    public async Task a_second_writer_with_a_stale_view_is_refused_cleanly_and_the_chain_does_not_fork()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
+        // A second server on the same database, started while the first one is running.
+        await using var second = await Sequencer.StartAsync(town.Store, town.Operator, ManagedSchnorrVerifier.Instance, town.Options);
+        await town.NewResidentAsync();
+        long height = town.Sequencer.Height;
+
+        var late = SigningKey.Generate();
+        var error = await Assert.ThrowsAsync<StorageException>(() => second.SubmitAsync(Town.Sign(new OpenAccount { Header = town.Header(late) }, late)));
+
+        Assert.Equal(StorageErrorCode.ConcurrentWriter, error.Code);
+        var report = await town.VerifyStoredAsync();
+        Assert.True(report.Ok, report.ToString());
+        Assert.Equal(height, report.EntriesVerified);
+        Assert.Null(report.State.Accounts.GetValueOrDefault(late.PublicKey));
+        // The second writer reloads and, from then on, continues the one chain (same command: a safe retry).
+        var retried = Town.Ok(await second.SubmitAsync(Town.Sign(new OpenAccount { Header = town.Header(late) }, late)));
+        Assert.Equal(height, retried.Height);
+    }
+
+    [Fact]
+    public async Task group_commit_under_load_from_many_threads_keeps_order_and_acknowledges_each_command_exactly_once()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests), new SequencerOptions { BatchMax = 64, BatchWait = TimeSpan.FromMilliseconds(2), Blocks = new BlockPolicy(100, 60_000) });
+        var shop = await town.NewMerchantAsync();
+        var payers = new List<SigningKey>();
+        for (int i = 0; i < 8; i++) payers.Add(await town.NewEarnerAsync(50));
+        long start = town.Sequencer.Height;
+
+        const int perPayer = 40;
+        var results = await Task.WhenAll(payers.Select(payer => Task.Run(async () =>
+        {
+            var mine = new List<(CommandId Id, SubmitResult Result)>();
+            for (int i = 0; i < perPayer; i++)
+            {
+                var id = CommandId.New();
+                var r = await town.SubmitAsync(new Pay(shop.PublicKey, new Amount(100), null) { Header = town.Header(payer, id) }, payer);
+                mine.Add((id, r));
+            }
+            return mine;
+        })));
+
+        var all = results.SelectMany(r => r).ToList();
+        Assert.All(all, x => Assert.True(x.Result.Applied));
+        Assert.Equal(all.Count, all.Select(x => x.Result.Height).Distinct().Count());
+        Assert.Equal(Enumerable.Range((int)start, all.Count).Select(h => (long)h), all.Select(x => x.Result.Height).Order());
+        // Each payer's own payments are in the order the payer sent them.
+        foreach (var mine in results) Assert.Equal(mine.Select(x => x.Result.Height).Order(), mine.Select(x => x.Result.Height));
+
+        await town.RestartAsync();
+        var state = town.Sequencer.LastLoad.Report.State;
+        Assert.True(town.Sequencer.LastLoad.Intact);
+        Assert.Equal(new Amount(8 * perPayer * 100), state.BalanceOf(shop.PublicKey));
+        foreach (var (id, r) in all)
+            Assert.Equal(r.Height, state.FindCommand(state.Accounts.Keys.Single(k => k == FindPayer(payers, results, id)), id)!.Value.Height);
+    }
+
+    [Fact]
+    public async Task a_burst_is_checked_in_parallel_and_sequenced_in_the_order_given_with_bad_ones_refused()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
+        var shop = await town.NewMerchantAsync();
+        var payer = await town.NewEarnerAsync(15);
+        var envelopes = new List<byte[]>();
+        for (int i = 0; i < 30; i++) envelopes.Add(Town.Sign(new Pay(shop.PublicKey, new Amount(1 + i), null) { Header = town.Header(payer) }, payer));
+        envelopes[7] = envelopes[7][..^1].Append((byte)(envelopes[7][^1] ^ 1)).ToArray(); // a broken signature
+        envelopes[11] = [1, 2, 3]; // not an envelope at all
+
+        var results = await town.Sequencer.SubmitManyAsync(envelopes);
+
+        Assert.Equal(RejectionCode.BadSignature, results[7].Code);
+        Assert.NotEqual(RejectionCode.None, results[11].Code);
+        var applied = results.Where(r => r.Applied).ToList();
+        Assert.Equal(28, applied.Count);
+        Assert.Equal(applied.Select(r => r.Height).Order(), applied.Select(r => r.Height));
+        var state = (await ChainLoader.LoadAsync(town.Store, ManagedSchnorrVerifier.Instance)).Report.State;
+        long expected = Enumerable.Range(0, 30).Where(i => i is not 7 and not 11).Sum(i => 1L + i);
+        Assert.Equal(new Amount(expected), state.BalanceOf(shop.PublicKey));
+    }
+
+    private static Heerlen.Munt.Ledger.Accounts.AccountId FindPayer(List<SigningKey> payers, List<(CommandId Id, SubmitResult Result)>[] results, CommandId id)
+    {
+        for (int p = 0; p < payers.Count; p++)
+            if (results[p].Any(x => x.Id == id)) return payers[p].PublicKey;
+        throw new InvalidOperationException("unknown command");
+    }
+
+    private static async Task<LedgerState> Reload(Town town) => (await ChainLoader.LoadAsync(town.Store, ManagedSchnorrVerifier.Instance)).Report.State;
+}
