@@ -243,13 +243,7 @@ internal sealed class Community
     /// <summary>Issuer, two officers, a budget, the merchant, and every resident holding one job's reward.</summary>
     public async Task SetUpAsync(Sequencer sequencer)
     {
-        var establish = await Program.SubmitUntilAnsweredAsync(sequencer, new EstablishChain(Operator.PublicKey, Amount.FromEuros(1_000_000)) { Header = Header(Issuer, Id("establish")) }, Issuer);
-        // EstablishChain is refused, not answered as a retry, once the chain exists; it must be ours.
-        if (!establish.Applied && establish.Code != RejectionCode.ChainAlreadyEstablished)
-        {
-            throw new ChildFailure($"establish {Rejections.Code(establish.Code)}");
-        }
-        Program.Say($"setup establish {establish.Height.ToString(CultureInfo.InvariantCulture)}{(establish.Applied ? "" : " refused-as-done")}");
+        await MustAsync(sequencer, "establish", new EstablishChain(Operator.PublicKey, Amount.FromEuros(1_000_000)) { Header = Header(Issuer, Id("establish")) }, Issuer);
 
         await MustAsync(sequencer, "open-officer1", new OpenAccount { Header = Header(Officer1, Id("open-officer1")) }, Officer1);
         await MustAsync(sequencer, "open-officer2", new OpenAccount { Header = Header(Officer2, Id("open-officer2")) }, Officer2);

@@ -19,8 +19,7 @@ public static partial class LedgerRules
         Ensure.That(entry.TimestampMs >= state.LastTimestampMs);
         Command command = verified.Command;
         if (entry.Outcome == RejectionCode.None) ApplyEffects(state, verified.Signed, entry.TimestampMs);
-        if (command is not EstablishChain)
-            state.Commands.Add((command.Header.Actor, command.Header.Id), new CommandRecord(verified.Signed.Digest, entry.Height, entry.Outcome));
+        state.Commands.Add((command.Header.Actor, command.Header.Id), new CommandRecord(verified.Signed.Digest, entry.Height, entry.Outcome));
         state.NextHeight = entry.Height + 1;
         state.HeadHash = entry.Hash;
         state.LastTimestampMs = entry.TimestampMs;

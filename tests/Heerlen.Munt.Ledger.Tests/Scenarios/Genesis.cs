@@ -90,6 +90,21 @@ public sealed class When_the_chain_is_already_established : Scenario
     }
 
     [Fact]
+    public void retrying_the_exact_establish_command_gets_its_first_outcome_at_height_zero()
+    {
+        var fresh = new Community(established: false);
+        var envelope = SignedCommand.Create(new EstablishChain(fresh.Operator.PublicKey, Community.Threshold) { Header = fresh.Header(fresh.Issuer) }, fresh.Issuer).Envelope;
+        var first = Community.Ok(fresh.Engine.Submit(envelope, fresh.NowMs));
+
+        var retry = fresh.Engine.Submit(envelope, fresh.NowMs + 1_000);
+
+        Assert.True(retry.IsRetry);
+        Assert.Equal(0, retry.Height);
+        Assert.Equal(first.EntryHash, retry.EntryHash);
+        Assert.Single(fresh.Engine.Entries);
+    }
+
+    [Fact]
     public void establishing_it_with_another_key_is_refused_with_chain_already_established()
     {
         var usurper = SigningKey.Generate();
