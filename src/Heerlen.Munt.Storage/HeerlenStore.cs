@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Heerlen.Munt.Ledger.Facts;
 using Heerlen.Munt.Storage.Chain;
 using Heerlen.Munt.Storage.People;
@@ -20,21 +19,27 @@ public static class HeerlenStore
     /// <summary>Projection names, for rebuilds.</summary>
     public static readonly string[] ProjectionNames = [BalanceProjection.Name, HistoryProjection.Name, JobBoardProjection.Name, MerchantStatementProjection.Name, StatisticsProjection.Name];
 
-    /// <summary>Creates the store for a PostgreSQL connection string and creates or updates its tables.</summary>
-    public static DocumentStore Create(string connectionString)
+    /// <summary>
+    /// Creates the store for a PostgreSQL connection string and creates or updates its tables.
+    /// <paramref name="configure"/> may change options afterwards (benchmarks compare settings with it).
+    /// </summary>
+    public static DocumentStore Create(string connectionString, Action<StoreOptions>? configure = null)
     {
         var store = DocumentStore.For(o =>
         {
             o.Connection(connectionString);
             o.DatabaseSchemaName = Schema;
             o.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-            o.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json => json.Converters.Add(new JsonStringEnumConverter()));
+            // Enums are stored as their numbers, which are the stable wire codes (CommandType, RejectionCode): renaming a
+            // member can never make a stored event unreadable.
+            o.UseSystemTextJsonForSerialization(EnumStorage.AsInteger, Casing.CamelCase);
             o.Events.StreamIdentity = StreamIdentity.AsString;
             o.Events.AddEventType<EntryRecorded>();
             o.Events.AddEventType<BlockSealed>();
 
             o.Schema.For<Balance>().Identity(x => x.Id);
-            o.Schema.For<HistoryLine>().Identity(x => x.Id).Duplicate(x => x.Account).Duplicate(x => x.Height);
+            // Newest-first pages of one account's history: one index on (account, height).
+            o.Schema.For<HistoryLine>().Identity(x => x.Id).Index(x => new { x.Account, x.Height });
             o.Schema.For<JobBoardItem>().Identity(x => x.Id).Duplicate(x => x.Neighbourhood);
             o.Schema.For<MerchantDay>().Identity(x => x.Id).Duplicate(x => x.Merchant);
             o.Schema.For<WeekFigures>().Identity(x => x.Id).Duplicate(x => x.Week);
@@ -47,6 +52,7 @@ public static class HeerlenStore
             o.Projections.Add(new JobBoardProjection(), ProjectionLifecycle.Inline, JobBoardProjection.Name);
             o.Projections.Add(new MerchantStatementProjection(), ProjectionLifecycle.Inline, MerchantStatementProjection.Name);
             o.Projections.Add(new StatisticsProjection(), ProjectionLifecycle.Inline, StatisticsProjection.Name);
+            configure?.Invoke(o);
         });
         return store;
     }

@@ -22,7 +22,7 @@ public enum StorageErrorCode
     /// <summary>The ledger is shutting down.</summary>
     ShuttingDown = 5,
 
-    /// <summary>Any other database error (a bug or a misconfiguration).</summary>
+    /// <summary>Any other database error (a bug or a misconfiguration); its stable name is <c>storage_error</c>.</summary>
     Unexpected = 99,
 }
 
@@ -57,26 +57,26 @@ public static class StorageErrors
         _ => "storage_error",
     };
 
-    /// <summary>Plain English.</summary>
+    /// <summary>Plain English, in whole sentences. Where the outcome is unknown it says so, and that a retry is safe.</summary>
     public static string English(StorageErrorCode code) => code switch
     {
-        StorageErrorCode.ConcurrentWriter => "another server wrote to this chain at the same time; nothing of yours was saved, try again",
-        StorageErrorCode.DatabaseUnavailable => "the database cannot be reached right now; nothing of yours was saved, try again in a moment",
-        StorageErrorCode.ChainBroken => "the stored chain is damaged, so no new payments are accepted; reading still works",
-        StorageErrorCode.DiskFull => "the database is full; nothing of yours was saved",
-        StorageErrorCode.ShuttingDown => "the ledger is shutting down; try again in a moment",
-        _ => "something went wrong while saving; nothing of yours was saved",
+        StorageErrorCode.ConcurrentWriter => "Another server wrote at the same moment, so your request was not saved. Send the same request again.",
+        StorageErrorCode.DatabaseUnavailable => "We could not reach the database. We do not know if your request was saved. Send the same request again: it is never counted twice.",
+        StorageErrorCode.ChainBroken => "The stored records are damaged, so we accept no new payments for now. You can still look everything up.",
+        StorageErrorCode.DiskFull => "The database is full, so your request was not saved. Please try again later.",
+        StorageErrorCode.ShuttingDown => "The service is restarting. Send the same request again in a moment: it is never counted twice.",
+        _ => "Something went wrong on our side. We do not know if your request was saved. Send the same request again: it is never counted twice.",
     };
 
-    /// <summary>Plain Dutch (B1).</summary>
+    /// <summary>Plain Dutch (B1), in whole sentences.</summary>
     public static string Dutch(StorageErrorCode code) => code switch
     {
-        StorageErrorCode.ConcurrentWriter => "een andere server schreef tegelijk in deze keten; er is niets van u opgeslagen, probeer het opnieuw",
-        StorageErrorCode.DatabaseUnavailable => "de database is nu niet bereikbaar; er is niets van u opgeslagen, probeer het zo opnieuw",
-        StorageErrorCode.ChainBroken => "de opgeslagen keten is beschadigd, daarom worden geen nieuwe betalingen aangenomen; lezen kan nog wel",
-        StorageErrorCode.DiskFull => "de database is vol; er is niets van u opgeslagen",
-        StorageErrorCode.ShuttingDown => "het grootboek wordt afgesloten; probeer het zo opnieuw",
-        _ => "er ging iets mis bij het opslaan; er is niets van u opgeslagen",
+        StorageErrorCode.ConcurrentWriter => "Een andere server schreef op hetzelfde moment. Uw verzoek is niet opgeslagen. Stuur hetzelfde verzoek nog een keer.",
+        StorageErrorCode.DatabaseUnavailable => "We konden de database niet bereiken. We weten niet of uw verzoek is opgeslagen. Stuur hetzelfde verzoek nog een keer: het telt nooit twee keer.",
+        StorageErrorCode.ChainBroken => "De opgeslagen gegevens zijn beschadigd. Daarom nemen we nu geen nieuwe betalingen aan. U kunt wel alles bekijken.",
+        StorageErrorCode.DiskFull => "De database is vol. Uw verzoek is niet opgeslagen. Probeer het later nog een keer.",
+        StorageErrorCode.ShuttingDown => "De dienst start opnieuw op. Stuur hetzelfde verzoek zo nog een keer: het telt nooit twee keer.",
+        _ => "Er ging bij ons iets mis. We weten niet of uw verzoek is opgeslagen. Stuur hetzelfde verzoek nog een keer: het telt nooit twee keer.",
     };
 
     /// <summary>Translates an exception from Marten, Npgsql or PostgreSQL; returns it unchanged if it already is one.</summary>
@@ -91,12 +91,15 @@ public static class StorageErrors
                 case Marten.Exceptions.ExistingStreamIdCollisionException:
                 case JasperFx.ConcurrencyException:
                     return new StorageException(StorageErrorCode.ConcurrentWriter, x.Message, e);
-                case PostgresException pg when pg.SqlState == PostgresErrorCodes.UniqueViolation:
+                case PostgresException pg when pg.SqlState == PostgresErrorCodes.UniqueViolation && pg.TableName is "mt_events" or "mt_streams":
                     return new StorageException(StorageErrorCode.ConcurrentWriter, pg.MessageText, e);
-                case PostgresException pg when pg.SqlState is PostgresErrorCodes.DiskFull or PostgresErrorCodes.OutOfMemory:
+                case PostgresException pg when pg.SqlState == PostgresErrorCodes.DiskFull:
                     return new StorageException(StorageErrorCode.DiskFull, pg.MessageText, e);
-                case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal):
+                case PostgresException pg when pg.SqlState == PostgresErrorCodes.TooManyConnections
+                                             || pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal):
                     return new StorageException(StorageErrorCode.DatabaseUnavailable, pg.MessageText, e);
+                case PostgresException:
+                    return new StorageException(StorageErrorCode.Unexpected, x.Message, e);
                 case NpgsqlException { IsTransient: true }:
                 case SocketException:
                 case TimeoutException:

@@ -56,7 +56,7 @@ public static class Program
         var sequencer = await StartAsync(args[0], town.Operator);
         if (!sequencer.LastLoad.Intact)
         {
-            Say($"fatal chain_broken {OneLine(sequencer.LastLoad.Report.ToString())}");
+            Say($"fatal chain_broken {OneLine(sequencer.LastLoad.ToString())}");
             return 3;
         }
 

@@ -11,7 +11,9 @@ namespace Heerlen.Munt.Storage.Tests;
 public sealed class StorageErrorsTests
 {
     [Theory]
-    [InlineData(PostgresErrorCodes.UniqueViolation, StorageErrorCode.ConcurrentWriter)]
+    [InlineData(PostgresErrorCodes.TooManyConnections, StorageErrorCode.DatabaseUnavailable)]
+    [InlineData(PostgresErrorCodes.OutOfMemory, StorageErrorCode.Unexpected)]
+    [InlineData(PostgresErrorCodes.UniqueViolation, StorageErrorCode.Unexpected)]
     [InlineData(PostgresErrorCodes.DiskFull, StorageErrorCode.DiskFull)]
     [InlineData(PostgresErrorCodes.AdminShutdown, StorageErrorCode.DatabaseUnavailable)]
     [InlineData(PostgresErrorCodes.CannotConnectNow, StorageErrorCode.DatabaseUnavailable)]
@@ -21,6 +23,25 @@ public sealed class StorageErrorsTests
     {
         var error = StorageErrors.Translate(new InvalidOperationException("wrapped", new PostgresException("boom", "ERROR", "ERROR", sqlState)));
         Assert.Equal(expected, error.Code);
+    }
+
+    [Fact]
+    public void a_duplicate_event_version_is_a_concurrent_writer_but_other_duplicates_are_not()
+    {
+        var onEvents = new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation, tableName: "mt_events");
+        var onDocuments = new PostgresException("duplicate key", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation, tableName: "mt_doc_personalrecord");
+        Assert.Equal(StorageErrorCode.ConcurrentWriter, StorageErrors.Translate(onEvents).Code);
+        Assert.Equal(StorageErrorCode.Unexpected, StorageErrors.Translate(onDocuments).Code);
+    }
+
+    [Fact]
+    public void when_the_outcome_is_unknown_the_message_says_so_and_that_a_retry_is_safe()
+    {
+        foreach (var code in new[] { StorageErrorCode.DatabaseUnavailable, StorageErrorCode.Unexpected, StorageErrorCode.ShuttingDown })
+        {
+            Assert.Contains("never counted twice", StorageErrors.English(code));
+            Assert.Contains("nooit twee keer", StorageErrors.Dutch(code));
+        }
     }
 
     [Fact]
@@ -78,7 +99,7 @@ public sealed class DatabaseOutageTests(PostgresFixture postgres)
             await postgres.Cluster.RestartAsync();
         }
         Assert.Equal(StorageErrorCode.DatabaseUnavailable, error.Code);
-        Assert.Contains("niet bereikbaar", error.Dutch);
+        Assert.Contains("niet bereiken", error.Dutch);
 
         // The same command again, once the database is back: stored exactly once.
         var result = Town.Ok(await town.Sequencer.SubmitAsync(open));

@@ -12,6 +12,9 @@ string? connection = Option("--connection") ?? Environment.GetEnvironmentVariabl
 Directory.CreateDirectory(dataDirectory);
 
 EmbeddedPostgres? embedded = null;
+// Ctrl-C or SIGTERM: stop the private cluster before leaving (a killed demo leaves it running; the next run reuses it).
+using var onSignal = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, StopAndLeave);
+using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, StopAndLeave);
 try
 {
     if (connection is null)
@@ -31,6 +34,11 @@ catch (PostgresUnavailableException e)
     Console.Error.WriteLine(e.Message);
     return 2;
 }
+catch (EmbeddedPostgresException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
 catch (StorageException e)
 {
     Console.Error.WriteLine($"{StorageErrors.Name(e.Code)}: {(language == Language.Dutch ? e.Dutch : e.English)} ({e.Detail})");
@@ -39,6 +47,14 @@ catch (StorageException e)
 finally
 {
     if (embedded is not null) await embedded.StopAsync();
+}
+
+void StopAndLeave(System.Runtime.InteropServices.PosixSignalContext context)
+{
+    context.Cancel = true;
+    Console.Error.WriteLine(language == Language.Dutch ? "gestopt; PostgreSQL wordt afgesloten" : "stopped; shutting PostgreSQL down");
+    embedded?.StopAsync().GetAwaiter().GetResult();
+    Environment.Exit(130);
 }
 
 string? Option(string name)

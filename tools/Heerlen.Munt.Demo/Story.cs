@@ -51,7 +51,7 @@ public sealed class Story(Language language, TextWriter output, string connectio
         Say(Dutch ? $"Heerlen Munt demo (keten '{ChainId}', handtekeningen: {_verifier.Name}, sleutels: {keys.Path})" : $"Heerlen Munt demo (chain '{ChainId}', signatures: {_verifier.Name}, keys: {keys.Path})");
         if (!load.Intact)
         {
-            Say((Dutch ? "KETEN BESCHADIGD: " : "CHAIN BROKEN: ") + load.Report);
+            Say((Dutch ? "KETEN BESCHADIGD: " : "CHAIN BROKEN: ") + load);
             await _sequencer.DisposeAsync();
             return false;
         }
@@ -145,7 +145,7 @@ public sealed class Story(Language language, TextWriter output, string connectio
         Say("");
         if (blocks.Count > 0)
             Say(Dutch ? $"laatste blok: {blocks[^1].Number}, Merkle-root {blocks[^1].MerkleRoot.ToHex()[..16]}…, getekend door de beheerder" : $"last block: {blocks[^1].Number}, Merkle root {blocks[^1].MerkleRoot.ToHex()[..16]}…, sealed by the operator");
-        Say(report.ToString());
+        Say(Dutch && report.Ok ? $"keten gecontroleerd: {report.EntriesVerified} entries, {report.BlocksVerified} blokken" : report.ToString());
         return report.Ok;
     }
 

@@ -18,6 +18,31 @@ public sealed record LoadedChain(ChainReplay Replay, VerificationReport Report, 
     public bool Intact => Report.Ok;
 }
 
+/// <summary>What a load found, without the rebuilt state (safe to hand to other threads).</summary>
+/// <param name="Intact">True if every check passed.</param>
+/// <param name="EntriesVerified">Entries that passed every check.</param>
+/// <param name="BlocksVerified">Blocks that passed every check.</param>
+/// <param name="FailedAtHeight">The first broken height, or null.</param>
+/// <param name="Rule">The rule broken there (e.g. <c>hash_link</c>), or empty.</param>
+/// <param name="Explanation">One line for a person, or empty.</param>
+/// <param name="StoredEntries">Entries found in storage.</param>
+/// <param name="StoredBlocks">Blocks found in storage.</param>
+/// <param name="Took">How long loading took.</param>
+public sealed record LoadSummary(bool Intact, long EntriesVerified, long BlocksVerified, long? FailedAtHeight, string Rule, string Explanation, long StoredEntries, long StoredBlocks, TimeSpan Took)
+{
+    /// <summary>The summary of a load.</summary>
+    public static LoadSummary Of(LoadedChain loaded)
+    {
+        var r = loaded.Report;
+        return new(r.Ok, r.EntriesVerified, r.BlocksVerified, r.FailedAtHeight, r.Rule, r.Explanation, loaded.StoredEntries, loaded.StoredBlocks, loaded.Took);
+    }
+
+    /// <summary>One line, as the verifier says it.</summary>
+    public override string ToString() => Intact
+        ? $"chain verified: {EntriesVerified} entries, {BlocksVerified} blocks"
+        : $"chain broken at height {FailedAtHeight}: {Rule}: {Explanation}";
+}
+
 /// <summary>
 /// Start-up: reads the stored chain, checks every entry (format and hash, link, signatures, the rules' decision,
 /// the derived facts stored beside it, blocks, invariants) and rebuilds the in-memory state. Signatures are
@@ -29,9 +54,18 @@ public static class ChainLoader
     public static async Task<LoadedChain> LoadAsync(ChainStore store, ISchnorrVerifier verifier, int pageSize = 4096, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
-        var storedBlocks = await store.ReadBlocksAsync(ct);
-        var blocks = new List<Block>(storedBlocks.Count);
+        IReadOnlyList<(long Version, BlockSealed Block)> storedBlocks;
         string? blockProblem = null;
+        try
+        {
+            storedBlocks = await store.ReadBlocksAsync(ct);
+        }
+        catch (StorageException e) when (e.Code == StorageErrorCode.Unexpected)
+        {
+            storedBlocks = [];
+            blockProblem = $"a stored block row cannot be read: {e.Detail}";
+        }
+        var blocks = new List<Block>(storedBlocks.Count);
         foreach (var (version, sealedBlock) in storedBlocks)
         {
             if (!Block.TryDecode(sealedBlock.Block, out var block, out string problem)) { blockProblem = $"stored block {version - 1} cannot be read: {problem}"; break; }
@@ -42,20 +76,42 @@ public static class ChainLoader
 
         var replay = new ChainReplay(store.ChainId, verifier, blocks);
         long stored = 0;
-        var page = new List<(long Version, EntryRecorded Entry)>(pageSize);
+        long after = 0;
         VerificationReport? failure = null;
-        await foreach (var item in store.ReadEntriesAsync(0, pageSize, ct))
+        while (failure is null)
         {
-            stored = item.Version;
-            if (failure is not null) continue; // keep counting what is stored
-            page.Add(item);
-            if (page.Count == pageSize)
+            IReadOnlyList<(long Version, EntryRecorded Entry)> page;
+            try
             {
-                failure = CheckPage(replay, page, store.ChainId, verifier);
-                page.Clear();
+                page = await store.ReadEntryPageAsync(after, pageSize, ct);
+            }
+            catch (StorageException e) when (e.Code == StorageErrorCode.Unexpected)
+            {
+                // A row that cannot even be read (someone changed its JSON): check the rows before it, then stop there.
+                var readable = await ReadUntilUnreadableAsync(store, after, pageSize, ct);
+                stored = readable.Count > 0 ? readable[^1].Version : stored;
+                failure = CheckPage(replay, readable, store.ChainId, verifier)
+                    ?? new VerificationReport(false, replay.State.NextHeight, replay.BlocksVerified, replay.State.NextHeight, "entry_format", $"the stored row after stream version {stored} cannot be read as an entry: {e.Detail}", replay.State);
+                break;
+            }
+            if (page.Count == 0) break;
+            stored = page[^1].Version;
+            after = stored;
+            failure = CheckPage(replay, page, store.ChainId, verifier);
+            if (page.Count < pageSize) break;
+        }
+        if (failure is not null)
+        {
+            // Count what is stored beyond the failure (for the operator), as far as it can be read.
+            try
+            {
+                await foreach (var (version, _) in store.ReadEntriesAsync(stored, pageSize, ct)) stored = Math.Max(stored, version);
+            }
+            catch (StorageException e) when (e.Code == StorageErrorCode.Unexpected)
+            {
+                // unreadable rows further on: the count stays at what could be read
             }
         }
-        failure ??= CheckPage(replay, page, store.ChainId, verifier);
         var report = failure ?? replay.Finish();
         if (report.Ok && blockProblem is not null)
             report = new VerificationReport(false, report.EntriesVerified, report.BlocksVerified, (replay.LastBlock?.TreeSize ?? 0), "block", blockProblem, replay.State);
@@ -71,7 +127,28 @@ public static class ChainLoader
         return new LoadedChain(replay, report, stored, storedBlocks.Count, clock.Elapsed);
     }
 
-    private static VerificationReport? CheckPage(ChainReplay replay, List<(long Version, EntryRecorded Entry)> page, string chainId, ISchnorrVerifier verifier)
+    private static async Task<List<(long Version, EntryRecorded Entry)>> ReadUntilUnreadableAsync(ChainStore store, long after, int pageSize, CancellationToken ct)
+    {
+        var readable = new List<(long Version, EntryRecorded Entry)>();
+        while (readable.Count < pageSize)
+        {
+            IReadOnlyList<(long Version, EntryRecorded Entry)> one;
+            try
+            {
+                one = await store.ReadEntryPageAsync(after, 1, ct);
+            }
+            catch (StorageException e) when (e.Code == StorageErrorCode.Unexpected)
+            {
+                break;
+            }
+            if (one.Count == 0) break;
+            readable.Add(one[0]);
+            after = one[0].Version;
+        }
+        return readable;
+    }
+
+    private static VerificationReport? CheckPage(ChainReplay replay, IReadOnlyList<(long Version, EntryRecorded Entry)> page, string chainId, ISchnorrVerifier verifier)
     {
         var prepared = new PreparedEntry[page.Count];
         Parallel.For(0, page.Count, i => prepared[i] = PreparedEntry.Prepare(page[i].Entry.Entry, chainId, verifier));

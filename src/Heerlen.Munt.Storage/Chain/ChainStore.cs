@@ -17,6 +17,29 @@ public sealed class ChainStore(IDocumentStore store, string chainId)
     public IDocumentStore Documents { get; } = store;
 
     /// <summary>
+    /// Read models are kept per database, not per chain: refuses to start when the database already holds another
+    /// chain (one chain per database; a second community gets a database of its own).
+    /// </summary>
+    public async Task EnsureSingleChainAsync(CancellationToken ct = default)
+    {
+        IReadOnlyList<string> others;
+        try
+        {
+            await using var session = Documents.QuerySession();
+            others = await session.AdvancedSql.QueryAsync<string>(
+                $"select id from {HeerlenStore.Schema}.mt_streams where id like 'entries:%' and id <> ? limit 1", ct, ChainStreams.Entries(ChainId));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            for (Exception? x = e; x is not null; x = x.InnerException)
+                if (x is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UndefinedTable }) return; // a new database
+            throw StorageErrors.Translate(e);
+        }
+        if (others.Count > 0)
+            throw new StorageException(StorageErrorCode.Unexpected, $"this database already holds the chain '{others[0]["entries:".Length..]}'; give the chain '{ChainId}' a database of its own");
+    }
+
+    /// <summary>
     /// Appends a batch of entries and blocks in one transaction. <paramref name="entriesBefore"/> and
     /// <paramref name="blocksBefore"/> are how many the writer believes are stored; if another writer stored
     /// more, this throws <see cref="StorageException"/> with <see cref="StorageErrorCode.ConcurrentWriter"/> and
@@ -58,32 +81,45 @@ public sealed class ChainStore(IDocumentStore store, string chainId)
     /// </summary>
     public async IAsyncEnumerable<(long Version, EntryRecorded Entry)> ReadEntriesAsync(long fromHeight = 0, int pageSize = 2000, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        string stream = ChainStreams.Entries(ChainId);
         long after = fromHeight; // versions are height + 1
         while (true)
         {
-            IReadOnlyList<JasperFx.Events.IEvent> page;
-            try
+            var page = await ReadEntryPageAsync(after, pageSize, ct);
+            foreach (var item in page)
             {
-                // Keyset paging ordered by the stream version itself: a missing version cannot end a read early, and rows
-                // come in version order even if their versions were changed (a fetch by version range comes in insert order).
-                await using var session = Documents.QuerySession();
-                page = await session.Events.QueryAllRawEvents()
-                    .Where(e => e.StreamKey == stream && e.Version > after)
-                    .OrderBy(e => e.Version)
-                    .Take(pageSize)
-                    .ToListAsync(ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                throw StorageErrors.Translate(e);
-            }
-            foreach (var e in page)
-            {
-                if (e.Data is EntryRecorded r) yield return (e.Version, r);
-                after = Math.Max(after, e.Version);
+                yield return item;
+                after = Math.Max(after, item.Version);
             }
             if (page.Count < pageSize) yield break;
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="pageSize"/> stored entries with a stream version above <paramref name="afterVersion"/>, in
+    /// version order. A row that cannot be read as an entry event throws <see cref="StorageException"/> with
+    /// <see cref="StorageErrorCode.Unexpected"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<(long Version, EntryRecorded Entry)>> ReadEntryPageAsync(long afterVersion, int pageSize, CancellationToken ct = default)
+    {
+        string stream = ChainStreams.Entries(ChainId);
+        try
+        {
+            // Keyset paging ordered by the stream version itself: a missing version cannot end a read early, and rows
+            // come in version order even if their versions were changed (a fetch by version range comes in insert order).
+            await using var session = Documents.QuerySession();
+            var page = await session.Events.QueryAllRawEvents()
+                .Where(e => e.StreamKey == stream && e.Version > afterVersion)
+                .OrderBy(e => e.Version)
+                .Take(pageSize)
+                .ToListAsync(ct);
+            var items = new List<(long, EntryRecorded)>(page.Count);
+            foreach (var e in page)
+                items.Add((e.Version, e.Data as EntryRecorded ?? throw new InvalidDataException($"the event at stream version {e.Version} is not an entry")));
+            return items;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw StorageErrors.Translate(e);
         }
     }
 

@@ -29,9 +29,10 @@ public sealed record SequencerOptions
 /// The single writer of a chain. Callers' commands are checked (format, signatures) on the callers' own threads — in
 /// parallel on all cores — then queued. One loop takes a batch from the queue, decides every command against the
 /// in-memory state, and stores the batch's entries and blocks in one PostgreSQL transaction; only then does any
-/// caller hear that their command is in. If storing fails, the batch's callers get a <see cref="StorageException"/>
-/// (nothing of theirs is stored: the transaction is all or nothing) and the state is reloaded from the database
-/// before the next batch; a retry with the same command id is always safe.
+/// caller of the batch get an answer (a refusal too, since it may depend on an entry of the same batch). If storing
+/// fails, the batch's callers get a <see cref="StorageException"/> and the state is reloaded from the database before
+/// the next batch. Whether a failed commit was stored after all cannot always be known (the connection may drop during
+/// COMMIT), so callers retry with the same command: a retry of a stored command gets its first outcome.
 /// </summary>
 public sealed class Sequencer : IAsyncDisposable
 {
@@ -46,7 +47,8 @@ public sealed class Sequencer : IAsyncDisposable
     private LedgerEngine? _engine;
     private long _storedEntries;
     private long _storedBlocks;
-    private volatile VerificationReport? _broken;
+    private volatile LoadSummary _lastLoad;
+    private volatile LoadSummary? _broken;
 
     private sealed record Pending(VerifiedCommand Command, TaskCompletionSource<SubmitResult> Done);
 
@@ -58,62 +60,57 @@ public sealed class Sequencer : IAsyncDisposable
         _options = options;
         _time = time;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _lastLoad = LoadSummary.Of(loaded);
         Adopt(loaded);
-        LastLoad = loaded;
         _loop = Task.Run(RunAsync);
     }
 
     /// <summary>The chain id.</summary>
     public string ChainId => _store.ChainId;
 
-    /// <summary>What the last start-up or reload found.</summary>
-    public LoadedChain LastLoad { get; private set; }
+    /// <summary>What the last start-up or reload found (no live state: safe to read from any thread).</summary>
+    public LoadSummary LastLoad => _lastLoad;
 
-    /// <summary>Entries stored and acknowledged.</summary>
+    /// <summary>
+    /// Entries stored and verified: the height the next entry gets. On a broken chain, the height of the first broken
+    /// entry — what lies at or above it must not be served as part of the chain.
+    /// </summary>
     public long Height => Interlocked.Read(ref _storedEntries);
 
     /// <summary>If the stored chain is broken: where and why. Writes are refused; reads of the intact part still work.</summary>
-    public VerificationReport? Broken => _broken;
+    public LoadSummary? Broken => _broken;
 
     /// <summary>Loads and verifies the stored chain and starts the writer loop.</summary>
     public static async Task<Sequencer> StartAsync(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions? options = null, TimeProvider? time = null, CancellationToken ct = default)
     {
+        await store.EnsureSingleChainAsync(ct);
         var loaded = await ChainLoader.LoadAsync(store, verifier, ct: ct);
         return new Sequencer(store, operatorKey, verifier, options ?? new SequencerOptions(), time ?? TimeProvider.System, loaded);
     }
 
     /// <summary>
-    /// Checks an envelope's format and signatures here (on the caller's thread), then sequences it. Refusals come
-    /// back at once; a recorded outcome comes back once its batch is committed.
+    /// Checks an envelope's format and signatures here (on the caller's thread), then sequences it. A malformed or
+    /// badly signed envelope is refused at once; every other answer comes once its batch is committed.
     /// </summary>
     public Task<SubmitResult> SubmitAsync(byte[] envelope, CancellationToken ct = default)
     {
-        var decoded = SignedCommand.Decode(envelope, ChainId);
-        if (decoded.Command is null) return Task.FromResult(new SubmitResult(decoded.Refusal, -1, null, false, decoded.Detail));
-        var verified = VerifiedCommand.Verify(decoded.Command, _verifier);
-        if (verified is null) return Task.FromResult(new SubmitResult(RejectionCode.BadSignature, -1, null, false));
-        return SubmitAsync(verified, ct);
+        var (verified, refused) = Check(envelope);
+        return refused is not null ? Task.FromResult(refused) : SubmitAsync(verified!, ct);
     }
 
     /// <summary>
-    /// Checks many envelopes' signatures in parallel on all cores, then sequences them in the order given (a client
-    /// or a benchmark sending a burst). Each result is what <see cref="SubmitAsync(byte[], CancellationToken)"/> would give.
+    /// Checks many envelopes' signatures in parallel on all cores, then queues them in the order given (a client or a
+    /// benchmark sending a burst). Returns one task per envelope, each with what <see cref="SubmitAsync(byte[], CancellationToken)"/>
+    /// would give — a storage failure fails only the tasks of the batch it hit.
     /// </summary>
-    public async Task<SubmitResult[]> SubmitManyAsync(IReadOnlyList<byte[]> envelopes, CancellationToken ct = default)
+    public Task<SubmitResult>[] SubmitMany(IReadOnlyList<byte[]> envelopes, CancellationToken ct = default)
     {
-        var verified = new VerifiedCommand?[envelopes.Count];
-        var results = new SubmitResult?[envelopes.Count];
-        Parallel.For(0, envelopes.Count, new ParallelOptions { CancellationToken = ct }, i =>
-        {
-            var decoded = SignedCommand.Decode(envelopes[i], ChainId);
-            if (decoded.Command is null) { results[i] = new SubmitResult(decoded.Refusal, -1, null, false, decoded.Detail); return; }
-            verified[i] = VerifiedCommand.Verify(decoded.Command, _verifier);
-            if (verified[i] is null) results[i] = new SubmitResult(RejectionCode.BadSignature, -1, null, false);
-        });
+        var checkedEnvelopes = new (VerifiedCommand? Verified, SubmitResult? Refused)[envelopes.Count];
+        Parallel.For(0, envelopes.Count, new ParallelOptions { CancellationToken = ct }, i => checkedEnvelopes[i] = Check(envelopes[i]));
         var pending = new Task<SubmitResult>[envelopes.Count];
         for (int i = 0; i < envelopes.Count; i++)
-            pending[i] = results[i] is { } refused ? Task.FromResult(refused) : SubmitAsync(verified[i]!, ct);
-        return await Task.WhenAll(pending);
+            pending[i] = checkedEnvelopes[i].Refused is { } refused ? Task.FromResult(refused) : SubmitAsync(checkedEnvelopes[i].Verified!, ct);
+        return pending;
     }
 
     /// <summary>Sequences a command whose signatures were checked already.</summary>
@@ -129,37 +126,41 @@ public sealed class Sequencer : IAsyncDisposable
         {
             throw new StorageException(StorageErrorCode.ShuttingDown, "the sequencer is stopped");
         }
+        // Cancelling stops the wait, not the command: it may still be stored (a retry with the same id is safe).
         return await pending.Done.Task.WaitAsync(ct);
     }
 
-    /// <summary>Stops taking commands, finishes the queued ones, seals nothing more, and stops the loop.</summary>
+    /// <summary>Stops taking commands, commits the queued ones, seals the last block, and stops the loop.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        try
-        {
-            await _loop.WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        catch (TimeoutException)
-        {
-            await _stop.CancelAsync();
-        }
+        if (await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(30))) != _loop) await _stop.CancelAsync();
+        await _loop; // never throws: RunAsync answers every caller itself
         _stop.Dispose();
+    }
+
+    private (VerifiedCommand? Verified, SubmitResult? Refused) Check(byte[] envelope)
+    {
+        var decoded = SignedCommand.Decode(envelope, ChainId);
+        if (decoded.Command is null) return (null, new SubmitResult(decoded.Refusal, -1, null, false, decoded.Detail));
+        var verified = VerifiedCommand.Verify(decoded.Command, _verifier);
+        return verified is null ? (null, new SubmitResult(RejectionCode.BadSignature, -1, null, false)) : (verified, null);
     }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private void Adopt(LoadedChain loaded)
     {
-        LastLoad = loaded;
-        Interlocked.Exchange(ref _storedEntries, loaded.StoredEntries);
+        _lastLoad = LoadSummary.Of(loaded);
         _storedBlocks = loaded.StoredBlocks;
         if (!loaded.Intact)
         {
-            _broken = loaded.Report;
+            Interlocked.Exchange(ref _storedEntries, loaded.Report.FailedAtHeight ?? loaded.Report.EntriesVerified);
+            _broken = _lastLoad;
             _engine = null;
             return;
         }
+        Interlocked.Exchange(ref _storedEntries, loaded.StoredEntries);
         _engine = loaded.Report.EntriesVerified == 0
             ? new LedgerEngine(ChainId, _operatorKey, _verifier, _options.Blocks, durable: true)
             : LedgerEngine.Resume(loaded.Replay, _operatorKey, _verifier, _options.Blocks);
@@ -170,42 +171,55 @@ public sealed class Sequencer : IAsyncDisposable
         var reader = _queue.Reader;
         var batch = new List<Pending>(_options.BatchMax);
         Task<bool>? wait = null;
-        while (true)
+        try
         {
-            // Wait for work, or for the block interval to pass so that a quiet chain still gets sealed.
-            bool more;
-            try
+            while (true)
             {
-                wait ??= reader.WaitToReadAsync(_stop.Token).AsTask();
-                if (!wait.IsCompleted)
+                // Wait for work, or for the block interval to pass so that a quiet chain still gets sealed.
+                bool more;
+                try
                 {
-                    var tick = Task.Delay(TimeSpan.FromMilliseconds(Math.Max(10, _options.Blocks.IntervalMs)), _time, _stop.Token);
-                    if (await Task.WhenAny(wait, tick) == tick)
+                    wait ??= reader.WaitToReadAsync(_stop.Token).AsTask();
+                    if (!wait.IsCompleted)
                     {
-                        await SealIfDueAsync();
-                        continue;
+                        var tick = Task.Delay(TimeSpan.FromMilliseconds(Math.Max(10, _options.Blocks.IntervalMs)), _time, _stop.Token);
+                        if (await Task.WhenAny(wait, tick) == tick)
+                        {
+                            await SealIfDueAsync();
+                            continue;
+                        }
                     }
+                    more = await wait;
+                    wait = null;
                 }
-                more = await wait;
-                wait = null;
-            }
-            catch (OperationCanceledException)
-            {
-                more = false;
-            }
-            if (!more) break;
+                catch (OperationCanceledException)
+                {
+                    more = false;
+                }
+                if (!more) break;
 
-            batch.Clear();
-            while (batch.Count < _options.BatchMax && reader.TryRead(out var p)) batch.Add(p);
-            if (batch.Count < _options.BatchMax && _options.BatchWait > TimeSpan.Zero)
-            {
-                await Task.Delay(_options.BatchWait, _time);
+                batch.Clear();
                 while (batch.Count < _options.BatchMax && reader.TryRead(out var p)) batch.Add(p);
+                if (batch.Count < _options.BatchMax && _options.BatchWait > TimeSpan.Zero)
+                {
+                    await Task.Delay(_options.BatchWait, _time);
+                    while (batch.Count < _options.BatchMax && reader.TryRead(out var p)) batch.Add(p);
+                }
+                await CommitAsync(batch);
             }
-            await CommitAsync(batch);
+            await SealIfDueAsync(force: true);
         }
-        await SealIfDueAsync(force: true);
-        while (reader.TryRead(out var left)) left.Done.TrySetException(new StorageException(StorageErrorCode.ShuttingDown, "the sequencer stopped"));
+        catch (Exception e)
+        {
+            // A bug in the loop itself: nobody may be left waiting.
+            var error = new StorageException(StorageErrorCode.Unexpected, "the sequencer stopped after an internal error", e);
+            foreach (var p in batch) p.Done.TrySetException(error);
+            _queue.Writer.TryComplete();
+        }
+        finally
+        {
+            while (reader.TryRead(out var left)) left.Done.TrySetException(new StorageException(StorageErrorCode.ShuttingDown, "the sequencer stopped"));
+        }
     }
 
     private async Task CommitAsync(List<Pending> batch)
@@ -223,26 +237,27 @@ public sealed class Sequencer : IAsyncDisposable
         }
         var engine = _engine!;
         long now = NowMs;
-        var results = new SubmitResult[batch.Count];
-        var waiting = new List<int>(batch.Count);
+        var results = new SubmitResult?[batch.Count];
         for (int i = 0; i < batch.Count; i++)
         {
+            if (batch[i].Command.Command is EstablishChain establish && establish.OperatorKey != _operatorKey.PublicKey && !engine.State.IsEstablished)
+            {
+                // A misconfigured server: its operator key could never seal this chain's blocks. Answer, go on.
+                batch[i].Done.TrySetException(new StorageException(StorageErrorCode.Unexpected, "this server's operator key is not the one the EstablishChain command names"));
+                continue;
+            }
             try
             {
                 results[i] = engine.Submit(batch[i].Command, now);
             }
             catch (Exception e)
             {
-                // A broken invariant is a bug: tell the caller, and rebuild the state from what is stored.
-                batch[i].Done.TrySetException(e);
-                foreach (int w in waiting) batch[w].Done.TrySetException(new StorageException(StorageErrorCode.Unexpected, "the batch was abandoned after an internal error", e));
+                // A broken invariant is a bug: answer everyone in the batch, and rebuild the state from what is stored.
+                var error = new StorageException(StorageErrorCode.Unexpected, "the batch was abandoned after an internal error; nothing of it was stored", e);
+                foreach (var p in batch) p.Done.TrySetException(error);
                 _engine = null;
                 return;
             }
-            var r = results[i];
-            if (r.Height >= _storedEntries) waiting.Add(i); // recorded in this batch (or a retry of one that is)
-            else if (r.IsRetry && r.EntryHash is null) _ = AnswerOldRetryAsync(batch[i], r);
-            else batch[i].Done.TrySetResult(r);
         }
         engine.Tick(now);
         var (entries, blocks) = engine.TakeRecorded();
@@ -252,13 +267,18 @@ public sealed class Sequencer : IAsyncDisposable
         }
         catch (StorageException e)
         {
-            foreach (int w in waiting) batch[w].Done.TrySetException(e);
+            foreach (var p in batch) p.Done.TrySetException(e);
             _engine = null; // the in-memory state is ahead of the database: reload before the next batch
             return;
         }
         Interlocked.Add(ref _storedEntries, entries.Count);
         _storedBlocks += blocks.Count;
-        foreach (int w in waiting) batch[w].Done.TrySetResult(results[w]);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (results[i] is not { } r) continue;
+            if (r.IsRetry && r.EntryHash is null) _ = AnswerOldRetryAsync(batch[i], r);
+            else batch[i].Done.TrySetResult(r);
+        }
     }
 
     private async Task SealIfDueAsync(bool force = false)
@@ -307,6 +327,6 @@ public sealed class Sequencer : IAsyncDisposable
         }
     }
 
-    private static StorageException BrokenError(VerificationReport broken) =>
+    private static StorageException BrokenError(LoadSummary broken) =>
         new(StorageErrorCode.ChainBroken, $"chain broken at height {broken.FailedAtHeight}: {broken.Rule}: {broken.Explanation}");
 }

@@ -32,8 +32,11 @@ public sealed class PersonalRecord
 /// <summary>A job photo (evidence); the chain holds only its SHA-256.</summary>
 public sealed class JobPhoto
 {
-    /// <summary>SHA-256 of the bytes, hex: the evidence hash on the chain.</summary>
+    /// <summary><c>account/sha256</c>: per person, so that two people's identical photos stay two photos, erased separately.</summary>
     public string Id { get; set; } = "";
+
+    /// <summary>SHA-256 of the bytes, hex: the evidence hash on the chain.</summary>
+    public string Hash { get; set; } = "";
 
     /// <summary>Whose photo.</summary>
     public string Account { get; set; } = "";
@@ -72,17 +75,20 @@ public sealed class PersonalData(IDocumentStore store)
         if (bytes.Length is 0 or > PhotoBytesMax) throw new ArgumentException($"a photo must be 1 to {PhotoBytesMax} bytes", nameof(bytes));
         byte[] hash = SHA256.HashData(bytes);
         await using var session = store.LightweightSession();
-        session.Store(new JobPhoto { Id = Convert.ToHexStringLower(hash), Account = account.ToString(), ContentType = contentType, Bytes = bytes });
+        string hex = Convert.ToHexStringLower(hash);
+        session.Store(new JobPhoto { Id = PhotoId(account, hex), Hash = hex, Account = account.ToString(), ContentType = contentType, Bytes = bytes });
         await Save(session, ct);
         return hash;
     }
 
-    /// <summary>A photo by its evidence hash, or null (also after erasure).</summary>
-    public async Task<JobPhoto?> FindPhotoAsync(byte[] evidenceHash, CancellationToken ct = default)
+    /// <summary>An account's photo by its evidence hash, or null (also after erasure).</summary>
+    public async Task<JobPhoto?> FindPhotoAsync(AccountId account, byte[] evidenceHash, CancellationToken ct = default)
     {
         await using var session = store.QuerySession();
-        return await session.LoadAsync<JobPhoto>(Convert.ToHexStringLower(evidenceHash), ct);
+        return await session.LoadAsync<JobPhoto>(PhotoId(account, Convert.ToHexStringLower(evidenceHash)), ct);
     }
+
+    private static string PhotoId(AccountId account, string hashHex) => account + "/" + hashHex;
 
     /// <summary>
     /// Erases everything personal about an account: its record and its photos, for good (hard delete). The chain

@@ -23,9 +23,9 @@ public sealed class SequencerTests(PostgresFixture postgres)
 
         await town.RestartAsync();
 
-        Assert.True(town.Sequencer.LastLoad.Intact, town.Sequencer.LastLoad.Report.ToString());
+        Assert.True(town.Sequencer.LastLoad.Intact, town.Sequencer.LastLoad.ToString());
         Assert.Equal(height, town.Sequencer.Height);
-        var state = town.Sequencer.LastLoad.Report.State;
+        var state = await Reload(town);
         Assert.Equal(Amount.FromEuros(11), state.BalanceOf(resident.PublicKey));
         Assert.Equal(Amount.FromEuros(4), state.BalanceOf(shop.PublicKey));
         var stored = await town.Store.ReadEntryAsync(paid.Height);
@@ -150,7 +150,7 @@ public sealed class SequencerTests(PostgresFixture postgres)
         foreach (var mine in results) Assert.Equal(mine.Select(x => x.Result.Height).Order(), mine.Select(x => x.Result.Height));
 
         await town.RestartAsync();
-        var state = town.Sequencer.LastLoad.Report.State;
+        var state = await Reload(town);
         Assert.True(town.Sequencer.LastLoad.Intact);
         Assert.Equal(new Amount(8 * perPayer * 100), state.BalanceOf(shop.PublicKey));
         foreach (var (id, r) in all)
@@ -168,7 +168,7 @@ public sealed class SequencerTests(PostgresFixture postgres)
         envelopes[7] = envelopes[7][..^1].Append((byte)(envelopes[7][^1] ^ 1)).ToArray(); // a broken signature
         envelopes[11] = [1, 2, 3]; // not an envelope at all
 
-        var results = await town.Sequencer.SubmitManyAsync(envelopes);
+        var results = await Task.WhenAll(town.Sequencer.SubmitMany(envelopes));
 
         Assert.Equal(RejectionCode.BadSignature, results[7].Code);
         Assert.NotEqual(RejectionCode.None, results[11].Code);
@@ -178,6 +178,60 @@ public sealed class SequencerTests(PostgresFixture postgres)
         var state = (await ChainLoader.LoadAsync(town.Store, ManagedSchnorrVerifier.Instance)).Report.State;
         long expected = Enumerable.Range(0, 30).Where(i => i is not 7 and not 11).Sum(i => 1L + i);
         Assert.Equal(new Amount(expected), state.BalanceOf(shop.PublicKey));
+    }
+
+    [Fact]
+    public async Task a_batch_holding_a_command_the_server_cannot_sign_for_still_answers_every_caller()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests), new SequencerOptions { BatchWait = TimeSpan.FromMilliseconds(200) }, establish: false);
+        var strangerOperator = SigningKey.Generate();
+        var wrong = town.SubmitAsync(new EstablishChain(strangerOperator.PublicKey, Amount.FromEuros(10)) { Header = town.Header(town.Issuer) }, town.Issuer);
+        var right = town.SubmitAsync(new EstablishChain(town.Operator.PublicKey, Amount.FromEuros(10)) { Header = town.Header(town.Issuer) }, town.Issuer);
+        var resident = SigningKey.Generate();
+        var open = town.SubmitAsync(new OpenAccount { Header = town.Header(resident) }, resident);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => wrong.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(StorageErrorCode.Unexpected, error.Code);
+        Assert.Equal(0, Town.Ok(await right.WaitAsync(TimeSpan.FromSeconds(10))).Height);
+        Assert.Equal(1, Town.Ok(await open.WaitAsync(TimeSpan.FromSeconds(10))).Height);
+    }
+
+    [Fact]
+    public async Task a_database_that_holds_another_chain_is_refused_at_start()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
+        var other = new ChainStore(town.Documents, "heerlen-munt/other");
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => Sequencer.StartAsync(other, town.Operator, ManagedSchnorrVerifier.Instance));
+
+        Assert.Contains(Town.ChainId, error.Detail);
+    }
+
+    [Fact]
+    public async Task stopping_answers_every_queued_command_and_seals_the_last_block()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests), new SequencerOptions { Blocks = new BlockPolicy(1000, 3_600_000) });
+        var residents = Enumerable.Range(0, 50).Select(_ => SigningKey.Generate()).ToList();
+        var pending = residents.Select(r => town.SubmitAsync(new OpenAccount { Header = town.Header(r) }, r)).ToList();
+
+        await town.Sequencer.DisposeAsync();
+
+        foreach (var p in pending)
+        {
+            Assert.True(p.IsCompleted);
+            try
+            {
+                Town.Ok(await p);
+            }
+            catch (StorageException e)
+            {
+                Assert.Equal(StorageErrorCode.ShuttingDown, e.Code);
+            }
+        }
+        var report = await town.VerifyStoredAsync();
+        Assert.True(report.Ok, report.ToString());
+        Assert.Equal(report.EntriesVerified, (await town.Store.ReadBlocksAsync()).Select(b => b.Block.TreeSize).Last());
+        await town.StartSequencerAsync(); // for DisposeAsync of the town
     }
 
     private static Heerlen.Munt.Ledger.Accounts.AccountId FindPayer(List<SigningKey> payers, List<(CommandId Id, SubmitResult Result)>[] results, CommandId id)

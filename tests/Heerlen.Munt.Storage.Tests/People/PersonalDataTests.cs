@@ -34,7 +34,7 @@ public sealed class PersonalDataTests(PostgresFixture postgres)
         Assert.NotNull(record);
         Assert.Equal((Name, Phone, Email, Address), (record.Name, record.Phone, record.Email, record.Address));
         Assert.Equal(Hash32.Sha256(photo).ToHex(), Convert.ToHexStringLower(hash));
-        var found = await data.FindPhotoAsync(hash);
+        var found = await data.FindPhotoAsync(maria.PublicKey, hash);
         Assert.NotNull(found);
         Assert.Equal(photo, found.Bytes);
         Assert.Equal(maria.PublicKey.ToString(), found.Account);
@@ -68,14 +68,14 @@ public sealed class PersonalDataTests(PostgresFixture postgres)
         await data.EraseAsync(maria.PublicKey);
 
         Assert.Null(await data.FindAsync(maria.PublicKey));
-        Assert.Null(await data.FindPhotoAsync(evidence));
+        Assert.Null(await data.FindPhotoAsync(maria.PublicKey, evidence));
 
         await town.RestartAsync();
-        Assert.True(town.Sequencer.LastLoad.Intact, town.Sequencer.LastLoad.Report.ToString());
+        Assert.True(town.Sequencer.LastLoad.Intact, town.Sequencer.LastLoad.ToString());
         var verified = await town.VerifyStoredAsync();
         Assert.True(verified.Ok, verified.ToString());
         Assert.Equal(chainBefore, await EntryHashesAsync(town));
-        var enrolment = town.Sequencer.LastLoad.Report.State.Jobs[job].Participants[maria.PublicKey];
+        var enrolment = (await ChainLoader.LoadAsync(town.Store, ManagedSchnorrVerifier.Instance)).Report.State.Jobs[job].Participants[maria.PublicKey];
         Assert.Equal(new Hash32(evidence), enrolment.Evidence);
         var stored = await town.Store.ReadEntryAsync(submitted.Height);
         Assert.True(Heerlen.Munt.Ledger.Chain.Entry.TryDecode(stored!.Entry, out var entry, out _));
@@ -94,6 +94,26 @@ public sealed class PersonalDataTests(PostgresFixture postgres)
 
         // Writing goes on after an erasure.
         await town.NewResidentAsync();
+    }
+
+    [Fact]
+    public async Task two_people_with_the_same_photo_keep_their_own_copy_and_erasing_one_keeps_the_other()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(PersonalDataTests));
+        var maria = await town.NewResidentAsync();
+        var joost = await town.NewResidentAsync();
+        var data = new PersonalData(town.Documents);
+        byte[] photo = Photo();
+        byte[] hash = await data.SavePhotoAsync(maria.PublicKey, "image/jpeg", photo);
+        Assert.Equal(hash, await data.SavePhotoAsync(joost.PublicKey, "image/jpeg", photo));
+
+        await data.EraseAsync(maria.PublicKey);
+
+        Assert.Null(await data.FindPhotoAsync(maria.PublicKey, hash));
+        var kept = await data.FindPhotoAsync(joost.PublicKey, hash);
+        Assert.NotNull(kept);
+        Assert.Equal(joost.PublicKey.ToString(), kept.Account);
+        Assert.Equal(photo, kept.Bytes);
     }
 
     [Fact]

@@ -29,10 +29,10 @@ public sealed class TamperTests(PostgresFixture postgres)
         await t.Town.StartSequencerAsync();
 
         var load = t.Town.Sequencer.LastLoad;
-        Assert.True(load.Intact, load.Report.ToString());
+        Assert.True(load.Intact, load.ToString());
         Assert.Null(t.Town.Sequencer.Broken);
-        Assert.Equal(t.Entries.Count, load.Report.EntriesVerified);
-        Assert.Equal(t.Blocks.Count, load.Report.BlocksVerified);
+        Assert.Equal(t.Entries.Count, load.EntriesVerified);
+        Assert.Equal(t.Blocks.Count, load.BlocksVerified);
         Assert.Equal(t.Entries.Count, load.StoredEntries);
         await t.Town.NewResidentAsync();
     }
@@ -227,6 +227,25 @@ public sealed class TamperTests(PostgresFixture postgres)
         await AssertBrokenAsync(t, last.FirstHeight, "stream_length", intactEntries: last.FirstHeight);
     }
 
+    [Fact]
+    public async Task a_row_whose_json_no_longer_reads_as_an_entry_leaves_the_server_read_only_instead_of_down()
+    {
+        await using var t = await StoppedTownAsync();
+        long h = t.PayHeights[2];
+        Assert.Equal(1, await SqlAsync(t, $"UPDATE {Events} SET data = jsonb_set(data, '{{height}}', to_jsonb('x'::text)) WHERE stream_id = @stream AND version = @version",
+            ("stream", EntryStream), ("version", h + 1)));
+
+        await t.Town.StartSequencerAsync();
+
+        var broken = t.Town.Sequencer.Broken;
+        Assert.NotNull(broken);
+        Assert.True(broken.FailedAtHeight == h && broken.Rule == "entry_format", broken.ToString());
+        Assert.Equal(h, t.Town.Sequencer.Height);
+        var newcomer = SigningKey.Generate();
+        var error = await Assert.ThrowsAsync<StorageException>(() => t.Town.SubmitAsync(new OpenAccount { Header = t.Town.Header(newcomer) }, newcomer));
+        Assert.Equal(StorageErrorCode.ChainBroken, error.Code);
+    }
+
     /// <summary>The chain is broken where and how expected, refuses writes, writes nothing, and still serves reads.</summary>
     private static async Task AssertBrokenAsync(Stopped t, long height, string rule, long intactEntries)
     {
@@ -235,7 +254,8 @@ public sealed class TamperTests(PostgresFixture postgres)
         var broken = sequencer.Broken;
         Assert.NotNull(broken);
         Assert.True(height == broken.FailedAtHeight && rule == broken.Rule, $"expected {rule} at height {height}, got {broken}");
-        Assert.Equal(broken, sequencer.LastLoad.Report);
+        Assert.Equal(broken, sequencer.LastLoad);
+        Assert.Equal(broken.FailedAtHeight, sequencer.Height); // nothing at or above the break counts as the chain
 
         var newcomer = SigningKey.Generate();
         var error = await Assert.ThrowsAsync<StorageException>(() => t.Town.SubmitAsync(new OpenAccount { Header = t.Town.Header(newcomer) }, newcomer));
