@@ -47,6 +47,7 @@ public sealed class Story(Language language, TextWriter output, string connectio
         _documents = documents;
         _store = new ChainStore(documents, ChainId);
         _sequencer = await Sequencer.StartAsync(_store, _operator, _verifier, new SequencerOptions { Blocks = new BlockPolicy(EntriesMax: 4, IntervalMs: 60_000) });
+        await using var readModels = await ReadModelDaemon.StartAsync(documents); // history and statistics
         var load = _sequencer.LastLoad;
         Say(Dutch ? $"Heerlen Munt demo (keten '{ChainId}', handtekeningen: {_verifier.Name}, sleutels: {keys.Path})" : $"Heerlen Munt demo (chain '{ChainId}', signatures: {_verifier.Name}, keys: {keys.Path})");
         if (!load.Intact)
@@ -75,6 +76,8 @@ public sealed class Story(Language language, TextWriter output, string connectio
             ok = false;
         }
         await _sequencer.DisposeAsync(); // seals the last block
+        await readModels.CatchUpAsync(TimeSpan.FromSeconds(30));
+        if (ok) await ShowHistoryAsync();
         return ok && await VerifyStoredChainAsync();
     }
 
@@ -132,6 +135,22 @@ public sealed class Story(Language language, TextWriter output, string connectio
             Dutch ? "Sanne betaalt HM 500,00" : "Sanne pays HM 500.00");
         await ExpectAsync(RejectionCode.MerchantNotAffiliated, _resident, new Pay(_officerAnna.PublicKey, Amount.FromEuros(1), null) { Header = H(_resident) },
             Dutch ? "Sanne betaalt Anna (geen winkel)" : "Sanne pays Anna (not a shop)");
+    }
+
+    /// <summary>Sanne's history as the job app will show it, newest first, from the history read model.</summary>
+    private async Task ShowHistoryAsync()
+    {
+        await using var session = _documents.QuerySession();
+        string sanne = _resident.PublicKey.ToString();
+        var lines = await session.Query<HistoryLine>().Where(x => x.Account == sanne).OrderByDescending(x => x.Height).Take(10).ToListAsync();
+        Say("");
+        Say(Dutch ? "Sanne's geschiedenis (nieuwste eerst):" : "Sanne's history (newest first):");
+        foreach (var line in lines)
+        {
+            string amount = line.AmountCents == 0 ? "" : $" {(line.AmountCents > 0 ? "+" : "−")}{F(new Amount(Math.Abs(line.AmountCents)))}";
+            string outcome = line.Outcome == RejectionCode.None ? "" : $" ({(Dutch ? "geweigerd" : "refused")}: {Rejections.Code(line.Outcome)})";
+            Note($"[{line.Height,3}] {line.Command}{amount}{outcome}");
+        }
     }
 
     private async Task<bool> VerifyStoredChainAsync()

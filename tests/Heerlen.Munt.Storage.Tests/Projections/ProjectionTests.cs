@@ -380,6 +380,7 @@ public sealed class ProjectionTests(PostgresFixture postgres)
                 else foreach (byte[] e in envelopes) results.Add(await sequencer.SubmitAsync(e));
             }
             Assert.Equal(Enumerable.Range(0, envelopes.Count).Select(i => (long)i), results.Select(r => r.Height));
+            await ReadModelDaemon.CatchUpOnceAsync(documents, TimeSpan.FromMinutes(1));
             var hashes = new List<string>();
             await foreach (var (_, e) in store.ReadEntriesAsync()) hashes.Add(e.Hash);
             await using var connection = new NpgsqlConnection(connectionString);
@@ -516,6 +517,7 @@ public sealed class ProjectionTests(PostgresFixture postgres)
             Town.Ok(await town.SubmitAsync(new Redeem(Amount.FromEuros(10)) { Header = town.Header(bakker, redemption) }, bakker));
             Town.Ok(await town.SubmitAsync(new SettleRedemption(bakker.PublicKey, redemption, "HM-2026-0001") { Header = town.Header(o1) }, o1));
 
+            await town.CatchUpAsync(); // history and statistics are folded by the async daemon
             return new Community
             {
                 Anna = anna,

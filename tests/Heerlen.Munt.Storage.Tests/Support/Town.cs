@@ -118,6 +118,9 @@ public sealed class Town : IAsyncDisposable
         return resident;
     }
 
+    /// <summary>Lets the async daemon fold every stored entry into history and statistics.</summary>
+    public Task CatchUpAsync() => Heerlen.Munt.Storage.Projections.ReadModelDaemon.CatchUpOnceAsync(Documents, TimeSpan.FromMinutes(1));
+
     /// <summary>Verifies what is stored, from scratch, with the ledger core's verifier only.</summary>
     public async Task<VerificationReport> VerifyStoredAsync()
     {
