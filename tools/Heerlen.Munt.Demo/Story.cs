@@ -155,12 +155,8 @@ public sealed class Story(Language language, TextWriter output, string connectio
 
     private async Task<bool> VerifyStoredChainAsync()
     {
-        var entries = new List<byte[]>();
-        await foreach (var (_, e) in _store.ReadEntriesAsync()) entries.Add(e.Entry);
-        var blocks = new List<Block>();
-        foreach (var (_, b) in await _store.ReadBlocksAsync())
-            if (Block.TryDecode(b.Block, out var block, out _)) blocks.Add(block!);
-        var report = ChainVerifier.Verify(ChainId, entries, blocks, _verifier);
+        var report = await _store.VerifyAsync(_verifier);
+        var blocks = await _store.ReadDecodedBlocksAsync();
         Say("");
         if (blocks.Count > 0)
             Say(Dutch ? $"laatste blok: {blocks[^1].Number}, Merkle-root {blocks[^1].MerkleRoot.ToHex()[..16]}…, getekend door de beheerder" : $"last block: {blocks[^1].Number}, Merkle root {blocks[^1].MerkleRoot.ToHex()[..16]}…, sealed by the operator");

@@ -1,4 +1,5 @@
 using Heerlen.Munt.Ledger.Chain;
+using Heerlen.Munt.Ledger.Crypto;
 using Marten;
 
 namespace Heerlen.Munt.Storage.Chain;
@@ -155,6 +156,30 @@ public sealed class ChainStore(IDocumentStore store, string chainId)
         {
             throw StorageErrors.Translate(e);
         }
+    }
+
+    /// <summary>The stored blocks, decoded, in order; a block that cannot be decoded ends the list (the verifier then reports it).</summary>
+    public async Task<IReadOnlyList<Block>> ReadDecodedBlocksAsync(CancellationToken ct = default)
+    {
+        var blocks = new List<Block>();
+        foreach (var (_, stored) in await ReadBlocksAsync(ct))
+        {
+            if (!Block.TryDecode(stored.Block, out var block, out _)) break;
+            blocks.Add(block!);
+        }
+        return blocks;
+    }
+
+    /// <summary>
+    /// Verifies the stored bytes with the ledger core's verifier alone, as an auditor would: entries streamed in
+    /// version order, the derived columns and facts ignored. (Start-up, <see cref="ChainLoader"/>, checks those too.)
+    /// </summary>
+    public async Task<VerificationReport> VerifyAsync(ISchnorrVerifier verifier, CancellationToken ct = default)
+    {
+        var replay = new ChainReplay(ChainId, verifier, await ReadDecodedBlocksAsync(ct));
+        await foreach (var (_, stored) in ReadEntriesAsync(0, 2000, ct))
+            if (replay.Check(stored.Entry) is { } failure) return failure;
+        return replay.Finish();
     }
 
     /// <summary>The stored entry at a height, or null.</summary>

@@ -122,13 +122,7 @@ public sealed class Town : IAsyncDisposable
     public Task CatchUpAsync() => Heerlen.Munt.Storage.Projections.ReadModelDaemon.CatchUpOnceAsync(Documents, TimeSpan.FromMinutes(1));
 
     /// <summary>Verifies what is stored, from scratch, with the ledger core's verifier only.</summary>
-    public async Task<VerificationReport> VerifyStoredAsync()
-    {
-        var entries = new List<byte[]>();
-        await foreach (var (_, e) in Store.ReadEntriesAsync()) entries.Add(e.Entry);
-        var blocks = (await Store.ReadBlocksAsync()).Select(b => Block.TryDecode(b.Block.Block, out var block, out _) ? block! : throw new InvalidOperationException("bad block")).ToList();
-        return ChainVerifier.Verify(ChainId, entries, blocks, ManagedSchnorrVerifier.Instance);
-    }
+    public Task<VerificationReport> VerifyStoredAsync() => Store.VerifyAsync(ManagedSchnorrVerifier.Instance);
 
     public async ValueTask DisposeAsync()
     {
