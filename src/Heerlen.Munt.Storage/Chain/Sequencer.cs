@@ -23,6 +23,15 @@ public sealed record SequencerOptions
 
     /// <summary>How long to wait before trying the database again after it failed.</summary>
     public TimeSpan RetryWait { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Hold the chain's PostgreSQL advisory lock while writing, so that a second server is refused at start (default).
+    /// Without it, the expected stream version still keeps the chain from forking.
+    /// </summary>
+    public bool ExclusiveWriter { get; init; } = true;
+
+    /// <summary>How long start-up waits for the lock of a writer that just died to be released.</summary>
+    public TimeSpan WriterLockWait { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -49,11 +58,15 @@ public sealed class Sequencer : IAsyncDisposable
     private long _storedBlocks;
     private volatile LoadSummary _lastLoad;
     private volatile LoadSummary? _broken;
+    private WriterLock? _lock;
+    private StorageException? _reloadError;
+    private int _disposed;
 
     private sealed record Pending(VerifiedCommand Command, TaskCompletionSource<SubmitResult> Done);
 
-    private Sequencer(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions options, TimeProvider time, LoadedChain loaded)
+    private Sequencer(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions options, TimeProvider time, LoadedChain loaded, WriterLock? writerLock)
     {
+        _lock = writerLock;
         _store = store;
         _operatorKey = operatorKey;
         _verifier = verifier;
@@ -83,9 +96,19 @@ public sealed class Sequencer : IAsyncDisposable
     /// <summary>Loads and verifies the stored chain and starts the writer loop.</summary>
     public static async Task<Sequencer> StartAsync(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions? options = null, TimeProvider? time = null, CancellationToken ct = default)
     {
+        options ??= new SequencerOptions();
         await store.EnsureSingleChainAsync(ct);
-        var loaded = await ChainLoader.LoadAsync(store, verifier, ct: ct);
-        return new Sequencer(store, operatorKey, verifier, options ?? new SequencerOptions(), time ?? TimeProvider.System, loaded);
+        var writerLock = options.ExclusiveWriter ? await WriterLock.AcquireAsync(store.Documents, store.ChainId, options.WriterLockWait, ct) : null;
+        try
+        {
+            var loaded = await ChainLoader.LoadAsync(store, verifier, ct: ct);
+            return new Sequencer(store, operatorKey, verifier, options, time ?? TimeProvider.System, loaded, writerLock);
+        }
+        catch
+        {
+            if (writerLock is not null) await writerLock.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>
@@ -133,10 +156,12 @@ public sealed class Sequencer : IAsyncDisposable
     /// <summary>Stops taking commands, commits the queued ones, seals the last block, and stops the loop.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _queue.Writer.TryComplete();
         if (await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(30))) != _loop) await _stop.CancelAsync();
         await _loop; // never throws: RunAsync answers every caller itself
         _stop.Dispose();
+        if (_lock is not null) await _lock.DisposeAsync();
     }
 
     private (VerifiedCommand? Verified, SubmitResult? Refused) Check(byte[] envelope)
@@ -231,7 +256,7 @@ public sealed class Sequencer : IAsyncDisposable
         }
         if (_engine is null && !await ReloadAsync())
         {
-            var error = _broken is { } nowBroken ? BrokenError(nowBroken) : new StorageException(StorageErrorCode.DatabaseUnavailable, "the chain could not be reloaded after a storage failure");
+            var error = _broken is { } nowBroken ? BrokenError(nowBroken) : _reloadError ?? new StorageException(StorageErrorCode.DatabaseUnavailable, "the chain could not be reloaded after a storage failure");
             foreach (var p in batch) p.Done.TrySetException(error);
             return;
         }
@@ -304,11 +329,20 @@ public sealed class Sequencer : IAsyncDisposable
     {
         try
         {
+            if (_options.ExclusiveWriter)
+            {
+                // The failure may have been PostgreSQL going away, and the lock with it: take it again first.
+                if (_lock is not null) await _lock.DisposeAsync();
+                _lock = null;
+                _lock = await WriterLock.AcquireAsync(_store.Documents, ChainId, _options.RetryWait);
+            }
             Adopt(await ChainLoader.LoadAsync(_store, _verifier));
+            _reloadError = null;
             return _engine is not null;
         }
-        catch (StorageException)
+        catch (StorageException e)
         {
+            _reloadError = e;
             await Task.Delay(_options.RetryWait, _time);
             return false;
         }

@@ -102,8 +102,9 @@ public sealed class SequencerTests(PostgresFixture postgres)
     public async Task a_second_writer_with_a_stale_view_is_refused_cleanly_and_the_chain_does_not_fork()
     {
         await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
-        // A second server on the same database, started while the first one is running.
-        await using var second = await Sequencer.StartAsync(town.Store, town.Operator, ManagedSchnorrVerifier.Instance, town.Options);
+        // A second server on the same database, started while the first one is running, without the writer lock
+        // (as if it were lost): the expected stream version alone must keep the chain from forking.
+        await using var second = await Sequencer.StartAsync(town.Store, town.Operator, ManagedSchnorrVerifier.Instance, town.Options with { ExclusiveWriter = false });
         await town.NewResidentAsync();
         long height = town.Sequencer.Height;
 
@@ -194,6 +195,22 @@ public sealed class SequencerTests(PostgresFixture postgres)
         Assert.Equal(StorageErrorCode.Unexpected, error.Code);
         Assert.Equal(0, Town.Ok(await right.WaitAsync(TimeSpan.FromSeconds(10))).Height);
         Assert.Equal(1, Town.Ok(await open.WaitAsync(TimeSpan.FromSeconds(10))).Height);
+    }
+
+    [Fact]
+    public async Task a_second_server_on_the_same_chain_is_refused_at_start_while_the_first_one_writes()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
+
+        var error = await Assert.ThrowsAsync<StorageException>(() =>
+            Sequencer.StartAsync(town.Store, town.Operator, ManagedSchnorrVerifier.Instance, town.Options with { WriterLockWait = TimeSpan.FromMilliseconds(300) }));
+
+        Assert.Equal(StorageErrorCode.ConcurrentWriter, error.Code);
+        Assert.Contains("another server is writing", error.Detail);
+        await town.Sequencer.DisposeAsync();
+        // Once the first one stops, the lock is free and the next server takes over the same chain.
+        await using var next = await Sequencer.StartAsync(town.Store, town.Operator, ManagedSchnorrVerifier.Instance, town.Options);
+        Assert.True(next.LastLoad.Intact);
     }
 
     [Fact]
