@@ -22,6 +22,9 @@ public enum StorageErrorCode
     /// <summary>The ledger is shutting down.</summary>
     ShuttingDown = 5,
 
+    /// <summary>A stored row cannot be read as what it should be (someone changed it): the chain is treated as broken there.</summary>
+    StoredDataUnreadable = 6,
+
     /// <summary>Any other database error (a bug or a misconfiguration); its stable name is <c>storage_error</c>.</summary>
     Unexpected = 99,
 }
@@ -54,6 +57,7 @@ public static class StorageErrors
         StorageErrorCode.ChainBroken => "chain_broken",
         StorageErrorCode.DiskFull => "disk_full",
         StorageErrorCode.ShuttingDown => "shutting_down",
+        StorageErrorCode.StoredDataUnreadable => "stored_data_unreadable",
         _ => "storage_error",
     };
 
@@ -65,6 +69,7 @@ public static class StorageErrors
         StorageErrorCode.ChainBroken => "The stored records are damaged, so we accept no new payments for now. You can still look everything up.",
         StorageErrorCode.DiskFull => "The database is full, so your request was not saved. Please try again later.",
         StorageErrorCode.ShuttingDown => "The service is restarting. Send the same request again in a moment: it is never counted twice.",
+        StorageErrorCode.StoredDataUnreadable => "Some stored records cannot be read. We accept no new payments until they are repaired. You can still look up the rest.",
         _ => "Something went wrong on our side. We do not know if your request was saved. Send the same request again: it is never counted twice.",
     };
 
@@ -76,8 +81,21 @@ public static class StorageErrors
         StorageErrorCode.ChainBroken => "De opgeslagen gegevens zijn beschadigd. Daarom nemen we nu geen nieuwe betalingen aan. U kunt wel alles bekijken.",
         StorageErrorCode.DiskFull => "De database is vol. Uw verzoek is niet opgeslagen. Probeer het later nog een keer.",
         StorageErrorCode.ShuttingDown => "De dienst start opnieuw op. Stuur hetzelfde verzoek zo nog een keer: het telt nooit twee keer.",
+        StorageErrorCode.StoredDataUnreadable => "Sommige opgeslagen gegevens kunnen we niet lezen. Tot ze hersteld zijn, nemen we geen nieuwe betalingen aan. U kunt de rest wel bekijken.",
         _ => "Er ging bij ons iets mis. We weten niet of uw verzoek is opgeslagen. Stuur hetzelfde verzoek nog een keer: het telt nooit twee keer.",
     };
+
+    /// <summary>
+    /// Like <see cref="Translate"/>, for reading stored rows: an error in the row itself (its JSON no longer reads as the
+    /// event it should be) becomes <see cref="StorageErrorCode.StoredDataUnreadable"/>; a database error stays what it is.
+    /// </summary>
+    public static StorageException TranslateRead(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is System.Text.Json.JsonException or InvalidDataException or FormatException or InvalidCastException)
+                return new StorageException(StorageErrorCode.StoredDataUnreadable, x.Message, e);
+        return Translate(e);
+    }
 
     /// <summary>Translates an exception from Marten, Npgsql or PostgreSQL; returns it unchanged if it already is one.</summary>
     public static StorageException Translate(Exception e)

@@ -45,6 +45,18 @@ public sealed class StorageErrorsTests
     }
 
     [Fact]
+    public void while_reading_only_a_row_that_no_longer_parses_counts_as_damaged_data()
+    {
+        var damaged = StorageErrors.TranslateRead(new InvalidOperationException("wrapped", new System.Text.Json.JsonException("'x' is not a number")));
+        var cancelled = StorageErrors.TranslateRead(new PostgresException("canceling statement due to user request", "ERROR", "ERROR", PostgresErrorCodes.QueryCanceled));
+        var unreachable = StorageErrors.TranslateRead(new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused)));
+
+        Assert.Equal(StorageErrorCode.StoredDataUnreadable, damaged.Code);
+        Assert.NotEqual(StorageErrorCode.StoredDataUnreadable, cancelled.Code);
+        Assert.Equal(StorageErrorCode.DatabaseUnavailable, unreachable.Code);
+    }
+
+    [Fact]
     public void a_stale_stream_version_is_a_concurrent_writer()
     {
         var error = StorageErrors.Translate(new EventStreamUnexpectedMaxEventIdException("entries:x", typeof(object), 3, 4));

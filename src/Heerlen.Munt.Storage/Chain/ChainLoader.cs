@@ -60,10 +60,11 @@ public static class ChainLoader
         {
             storedBlocks = await store.ReadBlocksAsync(ct);
         }
-        catch (StorageException e) when (e.Code == StorageErrorCode.Unexpected)
+        catch (StorageException e) when (e.Code == StorageErrorCode.StoredDataUnreadable)
         {
-            storedBlocks = [];
-            blockProblem = $"a stored block row cannot be read: {e.Detail}";
+            // Only a row that no longer reads as a block: keep the blocks before it, and say which one.
+            storedBlocks = await ReadUntilUnreadableAsync(store.ReadBlockPageAsync, 0, int.MaxValue, ct);
+            blockProblem = $"stored block {storedBlocks.Count} cannot be read: {e.Detail}";
         }
         var blocks = new List<Block>(storedBlocks.Count);
         foreach (var (version, sealedBlock) in storedBlocks)
@@ -85,13 +86,18 @@ public static class ChainLoader
             {
                 page = await store.ReadEntryPageAsync(after, pageSize, ct);
             }
-            catch (StorageException e) when (e.Code == StorageErrorCode.Unexpected)
+            catch (StorageException e) when (e.Code == StorageErrorCode.StoredDataUnreadable)
             {
                 // A row that cannot even be read (someone changed its JSON): check the rows before it, then stop there.
-                var readable = await ReadUntilUnreadableAsync(store, after, pageSize, ct);
-                stored = readable.Count > 0 ? readable[^1].Version : stored;
-                failure = CheckPage(replay, readable, store.ChainId, verifier)
-                    ?? new VerificationReport(false, replay.State.NextHeight, replay.BlocksVerified, replay.State.NextHeight, "entry_format", $"the stored row after stream version {stored} cannot be read as an entry: {e.Detail}", replay.State);
+                var readable = await ReadUntilUnreadableAsync(store.ReadEntryPageAsync, after, pageSize, ct);
+                if (readable.Count > 0) stored = readable[^1].Version;
+                failure = CheckPage(replay, readable, store.ChainId, verifier);
+                if (failure is null && readable.Count == pageSize)
+                {
+                    after = stored; // the page reads one row at a time after all: carry on
+                    continue;
+                }
+                failure ??= new VerificationReport(false, replay.State.NextHeight, replay.BlocksVerified, replay.State.NextHeight, "entry_format", $"the stored row after stream version {stored} cannot be read as an entry: {e.Detail}", replay.State);
                 break;
             }
             if (page.Count == 0) break;
@@ -107,7 +113,7 @@ public static class ChainLoader
             {
                 await foreach (var (version, _) in store.ReadEntriesAsync(stored, pageSize, ct)) stored = Math.Max(stored, version);
             }
-            catch (StorageException e) when (e.Code == StorageErrorCode.Unexpected)
+            catch (StorageException e) when (e.Code == StorageErrorCode.StoredDataUnreadable)
             {
                 // unreadable rows further on: the count stays at what could be read
             }
@@ -127,17 +133,18 @@ public static class ChainLoader
         return new LoadedChain(replay, report, stored, storedBlocks.Count, clock.Elapsed);
     }
 
-    private static async Task<List<(long Version, EntryRecorded Entry)>> ReadUntilUnreadableAsync(ChainStore store, long after, int pageSize, CancellationToken ct)
+    private static async Task<List<(long Version, T Item)>> ReadUntilUnreadableAsync<T>(
+        Func<long, int, CancellationToken, Task<IReadOnlyList<(long Version, T Item)>>> readPage, long after, int most, CancellationToken ct)
     {
-        var readable = new List<(long Version, EntryRecorded Entry)>();
-        while (readable.Count < pageSize)
+        var readable = new List<(long Version, T Item)>();
+        while (readable.Count < most)
         {
-            IReadOnlyList<(long Version, EntryRecorded Entry)> one;
+            IReadOnlyList<(long Version, T Item)> one;
             try
             {
-                one = await store.ReadEntryPageAsync(after, 1, ct);
+                one = await readPage(after, 1, ct);
             }
-            catch (StorageException e) when (e.Code == StorageErrorCode.Unexpected)
+            catch (StorageException e) when (e.Code == StorageErrorCode.StoredDataUnreadable)
             {
                 break;
             }

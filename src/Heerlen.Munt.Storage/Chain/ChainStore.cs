@@ -98,11 +98,30 @@ public sealed class ChainStore(IDocumentStore store, string chainId)
     /// <summary>
     /// Up to <paramref name="pageSize"/> stored entries with a stream version above <paramref name="afterVersion"/>, in
     /// version order. A row that cannot be read as an entry event throws <see cref="StorageException"/> with
-    /// <see cref="StorageErrorCode.Unexpected"/>.
+    /// <see cref="StorageErrorCode.StoredDataUnreadable"/>; a database error throws its own code.
     /// </summary>
-    public async Task<IReadOnlyList<(long Version, EntryRecorded Entry)>> ReadEntryPageAsync(long afterVersion, int pageSize, CancellationToken ct = default)
+    public Task<IReadOnlyList<(long Version, EntryRecorded Entry)>> ReadEntryPageAsync(long afterVersion, int pageSize, CancellationToken ct = default) =>
+        ReadPageAsync<EntryRecorded>(ChainStreams.Entries(ChainId), afterVersion, pageSize, ct);
+
+    /// <summary>Every stored block, in version order, with its stream version.</summary>
+    public async Task<IReadOnlyList<(long Version, BlockSealed Block)>> ReadBlocksAsync(CancellationToken ct = default)
     {
-        string stream = ChainStreams.Entries(ChainId);
+        var blocks = new List<(long Version, BlockSealed Block)>();
+        while (true)
+        {
+            var page = await ReadBlockPageAsync(blocks.Count > 0 ? blocks[^1].Version : 0, 2000, ct);
+            blocks.AddRange(page);
+            if (page.Count < 2000) return blocks;
+        }
+    }
+
+    /// <summary>Up to <paramref name="pageSize"/> stored blocks with a stream version above <paramref name="afterVersion"/>, in version order.</summary>
+    public Task<IReadOnlyList<(long Version, BlockSealed Block)>> ReadBlockPageAsync(long afterVersion, int pageSize, CancellationToken ct = default) =>
+        ReadPageAsync<BlockSealed>(ChainStreams.Blocks(ChainId), afterVersion, pageSize, ct);
+
+    private async Task<IReadOnlyList<(long Version, T Event)>> ReadPageAsync<T>(string stream, long afterVersion, int pageSize, CancellationToken ct)
+        where T : class
+    {
         try
         {
             // Keyset paging ordered by the stream version itself: a missing version cannot end a read early, and rows
@@ -113,29 +132,14 @@ public sealed class ChainStore(IDocumentStore store, string chainId)
                 .OrderBy(e => e.Version)
                 .Take(pageSize)
                 .ToListAsync(ct);
-            var items = new List<(long, EntryRecorded)>(page.Count);
+            var items = new List<(long, T)>(page.Count);
             foreach (var e in page)
-                items.Add((e.Version, e.Data as EntryRecorded ?? throw new InvalidDataException($"the event at stream version {e.Version} is not an entry")));
+                items.Add((e.Version, e.Data as T ?? throw new InvalidDataException($"the event at version {e.Version} of '{stream}' is not a {typeof(T).Name}")));
             return items;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw StorageErrors.Translate(e);
-        }
-    }
-
-    /// <summary>Every stored block, in version order, with its stream version.</summary>
-    public async Task<IReadOnlyList<(long Version, BlockSealed Block)>> ReadBlocksAsync(CancellationToken ct = default)
-    {
-        try
-        {
-            await using var session = Documents.QuerySession();
-            var events = await session.Events.FetchStreamAsync(ChainStreams.Blocks(ChainId), token: ct);
-            return events.Where(e => e.Data is BlockSealed).Select(e => (e.Version, (BlockSealed)e.Data)).ToList();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw StorageErrors.Translate(e);
+            throw StorageErrors.TranslateRead(e);
         }
     }
 

@@ -58,13 +58,15 @@ public sealed class Sequencer : IAsyncDisposable
     private long _storedBlocks;
     private volatile LoadSummary _lastLoad;
     private volatile LoadSummary? _broken;
-    private WriterLock? _lock;
+    private AdvisoryLock? _lock;
     private StorageException? _reloadError;
     private int _disposed;
+    private long _lockCheckedMs;
+    private volatile StorageException? _fatal;
 
     private sealed record Pending(VerifiedCommand Command, TaskCompletionSource<SubmitResult> Done);
 
-    private Sequencer(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions options, TimeProvider time, LoadedChain loaded, WriterLock? writerLock)
+    private Sequencer(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions options, TimeProvider time, LoadedChain loaded, AdvisoryLock? writerLock)
     {
         _lock = writerLock;
         _store = store;
@@ -98,7 +100,7 @@ public sealed class Sequencer : IAsyncDisposable
     {
         options ??= new SequencerOptions();
         await store.EnsureSingleChainAsync(ct);
-        var writerLock = options.ExclusiveWriter ? await WriterLock.AcquireAsync(store.Documents, store.ChainId, options.WriterLockWait, ct) : null;
+        var writerLock = options.ExclusiveWriter ? await AcquireWriterLockAsync(store, options.WriterLockWait, ct) : null;
         try
         {
             var loaded = await ChainLoader.LoadAsync(store, verifier, ct: ct);
@@ -147,7 +149,7 @@ public sealed class Sequencer : IAsyncDisposable
         }
         catch (ChannelClosedException)
         {
-            throw new StorageException(StorageErrorCode.ShuttingDown, "the sequencer is stopped");
+            throw _fatal ?? new StorageException(StorageErrorCode.ShuttingDown, "the sequencer is stopped");
         }
         // Cancelling stops the wait, not the command: it may still be stored (a retry with the same id is safe).
         return await pending.Done.Task.WaitAsync(ct);
@@ -236,14 +238,17 @@ public sealed class Sequencer : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // A bug in the loop itself: nobody may be left waiting.
-            var error = new StorageException(StorageErrorCode.Unexpected, "the sequencer stopped after an internal error", e);
-            foreach (var p in batch) p.Done.TrySetException(error);
+            // A bug in the loop itself: nobody may be left waiting, and another server must be able to take over.
+            _fatal = new StorageException(StorageErrorCode.Unexpected, "the sequencer stopped after an internal error", e);
+            foreach (var p in batch) p.Done.TrySetException(_fatal);
             _queue.Writer.TryComplete();
+            if (_lock is not null) await _lock.DisposeAsync();
+            _lock = null;
         }
         finally
         {
-            while (reader.TryRead(out var left)) left.Done.TrySetException(new StorageException(StorageErrorCode.ShuttingDown, "the sequencer stopped"));
+            var error = _fatal ?? new StorageException(StorageErrorCode.ShuttingDown, "the sequencer stopped");
+            while (reader.TryRead(out var left)) left.Done.TrySetException(error);
         }
     }
 
@@ -257,6 +262,13 @@ public sealed class Sequencer : IAsyncDisposable
         if (_engine is null && !await ReloadAsync())
         {
             var error = _broken is { } nowBroken ? BrokenError(nowBroken) : _reloadError ?? new StorageException(StorageErrorCode.DatabaseUnavailable, "the chain could not be reloaded after a storage failure");
+            foreach (var p in batch) p.Done.TrySetException(error);
+            return;
+        }
+        await CheckLockAsync();
+        if (_engine is null && !await ReloadAsync())
+        {
+            var error = _reloadError ?? new StorageException(StorageErrorCode.DatabaseUnavailable, "the writer lock was lost and could not be taken again");
             foreach (var p in batch) p.Done.TrySetException(error);
             return;
         }
@@ -308,6 +320,7 @@ public sealed class Sequencer : IAsyncDisposable
 
     private async Task SealIfDueAsync(bool force = false)
     {
+        if (!force) await CheckLockAsync();
         if (_engine is not { } engine || _broken is not null) return;
         long now = NowMs;
         if (force) engine.SealBlock(now);
@@ -329,12 +342,13 @@ public sealed class Sequencer : IAsyncDisposable
     {
         try
         {
-            if (_options.ExclusiveWriter)
+            if (_options.ExclusiveWriter && (_lock is null || !await _lock.IsHeldAsync()))
             {
-                // The failure may have been PostgreSQL going away, and the lock with it: take it again first.
+                // The failure may have been PostgreSQL going away, and the lock with it: take it again first. A healthy
+                // lock is kept, so no other server can slip in while this one reloads.
                 if (_lock is not null) await _lock.DisposeAsync();
                 _lock = null;
-                _lock = await WriterLock.AcquireAsync(_store.Documents, ChainId, _options.RetryWait);
+                _lock = await AcquireWriterLockAsync(_store, _options.RetryWait, CancellationToken.None);
             }
             Adopt(await ChainLoader.LoadAsync(_store, _verifier));
             _reloadError = null;
@@ -347,6 +361,17 @@ public sealed class Sequencer : IAsyncDisposable
             return false;
         }
     }
+
+    /// <summary>Every so often (and when idle), checks that the writer lock's session is alive; if not, reloads.</summary>
+    private async Task CheckLockAsync()
+    {
+        if (_lock is null || _engine is null || NowMs - _lockCheckedMs < 1_000) return;
+        _lockCheckedMs = NowMs;
+        if (!await _lock.IsHeldAsync()) _engine = null; // the next batch reloads and takes the lock again
+    }
+
+    private static Task<AdvisoryLock> AcquireWriterLockAsync(ChainStore store, TimeSpan wait, CancellationToken ct) =>
+        AdvisoryLock.AcquireAsync(store.Documents, AdvisoryLock.WriterOf(store.ChainId), $"another server is writing the chain '{store.ChainId}'", wait, ct);
 
     private async Task AnswerOldRetryAsync(Pending p, SubmitResult r)
     {

@@ -13,7 +13,8 @@ namespace Heerlen.Munt.Storage.Projections;
 /// projections too, but it does not delete their documents first (it knows no document types for a custom
 /// <see cref="IProjection"/>); and as every document remembers the last height folded in, replaying over the
 /// existing documents changes nothing, so a damaged read model would stay damaged.</para>
-/// <para>Run it while no sequencer writes to the chain: readers see the read model empty or partial until it ends.</para>
+/// <para>It runs only while no sequencer writes the chain and no <see cref="ReadModelDaemon"/> folds the read models:
+/// it takes both locks, and says who holds one if it cannot. Readers see the read model empty or partial until it ends.</para>
 /// </summary>
 public static class ProjectionRebuilder
 {
@@ -42,6 +43,8 @@ public static class ProjectionRebuilder
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         IProjection projection = Targets[projectionName].Create();
         string stream = ChainStreams.Entries(chainId);
+        await using var writer = await AdvisoryLock.AcquireAsync(store, AdvisoryLock.WriterOf(chainId), $"a server is writing the chain '{chainId}'; stop it before rebuilding", TimeSpan.FromSeconds(2), ct);
+        await using var readModels = await ReadModelDaemon.AcquireLockAsync(store, TimeSpan.FromSeconds(2));
         try
         {
             await store.Advanced.Clean.DeleteDocumentsByTypeAsync(document, ct);

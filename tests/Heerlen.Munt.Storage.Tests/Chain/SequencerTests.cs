@@ -214,6 +214,45 @@ public sealed class SequencerTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task a_writer_whose_lock_session_was_killed_takes_the_lock_again_and_keeps_others_out()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
+        await using (var connection = new Npgsql.NpgsqlConnection(town.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var kill = new Npgsql.NpgsqlCommand(
+                "select count(pg_terminate_backend(pid)) from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())", connection);
+            Assert.Equal(1L, (long)(await kill.ExecuteScalarAsync())!);
+        }
+        await Task.Delay(1_200); // the writer checks its lock at most once a second
+
+        var resident = await town.NewResidentAsync(); // the writer notices, takes the lock again, and writes
+
+        var error = await Assert.ThrowsAsync<StorageException>(() =>
+            Sequencer.StartAsync(town.Store, town.Operator, ManagedSchnorrVerifier.Instance, town.Options with { WriterLockWait = TimeSpan.FromMilliseconds(300) }));
+        Assert.Equal(StorageErrorCode.ConcurrentWriter, error.Code);
+        var report = await town.VerifyStoredAsync();
+        Assert.True(report.Ok, report.ToString());
+        Assert.NotNull(report.State.Accounts.GetValueOrDefault(resident.PublicKey));
+    }
+
+    [Fact]
+    public async Task the_projection_rebuilder_refuses_while_a_writer_or_a_read_model_daemon_runs()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
+        var whileWriting = await Assert.ThrowsAsync<StorageException>(() => Heerlen.Munt.Storage.Projections.ProjectionRebuilder.RebuildAsync(town.Documents, Town.ChainId, "balances"));
+        Assert.Contains("writing the chain", whileWriting.Detail);
+
+        await town.Sequencer.DisposeAsync();
+        await using (var daemon = await Heerlen.Munt.Storage.Projections.ReadModelDaemon.StartAsync(town.Documents))
+        {
+            var whileFolding = await Assert.ThrowsAsync<StorageException>(() => Heerlen.Munt.Storage.Projections.ProjectionRebuilder.RebuildAsync(town.Documents, Town.ChainId, "statistics"));
+            Assert.Contains("read models", whileFolding.Detail);
+        }
+        Assert.Equal(town.Sequencer.Height, await Heerlen.Munt.Storage.Projections.ProjectionRebuilder.RebuildAsync(town.Documents, Town.ChainId, "statistics"));
+    }
+
+    [Fact]
     public async Task a_database_that_holds_another_chain_is_refused_at_start()
     {
         await using var town = await Town.StartAsync(postgres, nameof(SequencerTests));
