@@ -259,16 +259,10 @@ public sealed class Sequencer : IAsyncDisposable
             foreach (var p in batch) p.Done.TrySetException(BrokenError(broken));
             return;
         }
+        await CheckLockAsync(); // a lost writer lock drops the engine, like a storage failure
         if (_engine is null && !await ReloadAsync())
         {
             var error = _broken is { } nowBroken ? BrokenError(nowBroken) : _reloadError ?? new StorageException(StorageErrorCode.DatabaseUnavailable, "the chain could not be reloaded after a storage failure");
-            foreach (var p in batch) p.Done.TrySetException(error);
-            return;
-        }
-        await CheckLockAsync();
-        if (_engine is null && !await ReloadAsync())
-        {
-            var error = _reloadError ?? new StorageException(StorageErrorCode.DatabaseUnavailable, "the writer lock was lost and could not be taken again");
             foreach (var p in batch) p.Done.TrySetException(error);
             return;
         }
