@@ -18,7 +18,7 @@ public static class HeerlenStore
     public const string Schema = "heerlen_munt";
 
     /// <summary>Projection names, for rebuilds.</summary>
-    public static readonly string[] ProjectionNames = [BalanceProjection.Name, HistoryProjection.Name, JobBoardProjection.Name, MerchantStatementProjection.Name, StatisticsProjection.Name];
+    public static readonly string[] ProjectionNames = [BalanceProjection.Name, HistoryProjection.Name, JobBoardProjection.Name, JobWorkProjection.Name, MerchantStatementProjection.Name, StatisticsProjection.Name];
 
     /// <summary>
     /// Creates the store for a PostgreSQL connection string and creates or updates its tables.
@@ -42,16 +42,20 @@ public static class HeerlenStore
             // Newest-first pages of one account's history: one index on (account, height).
             o.Schema.For<HistoryLine>().Identity(x => x.Id).Index(x => new { x.Account, x.Height });
             o.Schema.For<JobBoardItem>().Identity(x => x.Id).Duplicate(x => x.Neighbourhood);
+            // "My jobs" by worker, a job's workers for the officer: a column and index each.
+            o.Schema.For<JobWork>().Identity(x => x.Id).Duplicate(x => x.Job).Duplicate(x => x.Worker);
             o.Schema.For<MerchantDay>().Identity(x => x.Id).Duplicate(x => x.Merchant);
             o.Schema.For<WeekFigures>().Identity(x => x.Id).Duplicate(x => x.Week);
             o.Schema.For<PersonalRecord>().Identity(x => x.Id);
             o.Schema.For<JobPhoto>().Identity(x => x.Id).Duplicate(x => x.Account);
 
-            // Inline, in the entry's own transaction, so they never lag it: balances, the job board (free slots), and
-            // the shop's day (the till shows it). History and statistics are folded by the async daemon
-            // (ReadModelDaemon), a moment behind: they are the bulk of the writing (measured in docs/architecture.md).
+            // Inline, in the entry's own transaction, so they never lag it: balances, the job board (free slots), each
+            // worker's enrolments (the worker and the officer act on them next), and the shop's day (the till shows it).
+            // History and statistics are folded by the async daemon (ReadModelDaemon), a moment behind: they are the bulk
+            // of the writing (measured in docs/architecture.md).
             o.Projections.Add(new BalanceProjection(), ProjectionLifecycle.Inline, BalanceProjection.Name);
             o.Projections.Add(new JobBoardProjection(), ProjectionLifecycle.Inline, JobBoardProjection.Name);
+            o.Projections.Add(new JobWorkProjection(), ProjectionLifecycle.Inline, JobWorkProjection.Name);
             o.Projections.Add(new MerchantStatementProjection(), ProjectionLifecycle.Inline, MerchantStatementProjection.Name);
             o.Projections.Add(new HistoryProjection(), ProjectionLifecycle.Async, HistoryProjection.Name);
             o.Projections.Add(new StatisticsProjection(), ProjectionLifecycle.Async, StatisticsProjection.Name);

@@ -16,6 +16,9 @@ public sealed record LoadedChain(ChainReplay Replay, VerificationReport Report, 
 {
     /// <summary>True if every check passed and writes may continue.</summary>
     public bool Intact => Report.Ok;
+
+    /// <summary>The blocks that passed every check, in order (the checkpoints a server may serve).</summary>
+    public IReadOnlyList<Block> VerifiedBlocks { get; init; } = [];
 }
 
 /// <summary>What a load found, without the rebuilt state (safe to hand to other threads).</summary>
@@ -50,8 +53,8 @@ public sealed record LoadSummary(bool Intact, long EntriesVerified, long BlocksV
 /// </summary>
 public static class ChainLoader
 {
-    /// <summary>Loads and verifies the chain in <paramref name="store"/>.</summary>
-    public static async Task<LoadedChain> LoadAsync(ChainStore store, ISchnorrVerifier verifier, int pageSize = 4096, CancellationToken ct = default)
+    /// <summary>Loads and verifies the chain in <paramref name="store"/>; <paramref name="onVerifiedEntry"/> hears each entry that passed, in height order.</summary>
+    public static async Task<LoadedChain> LoadAsync(ChainStore store, ISchnorrVerifier verifier, int pageSize = 4096, CancellationToken ct = default, Action<Entry>? onVerifiedEntry = null)
     {
         var clock = Stopwatch.StartNew();
         IReadOnlyList<(long Version, BlockSealed Block)> storedBlocks;
@@ -91,7 +94,7 @@ public static class ChainLoader
                 // A row that cannot even be read (someone changed its JSON): check the rows before it, then stop there.
                 var readable = await ReadUntilUnreadableAsync(store.ReadEntryPageAsync, after, pageSize, ct);
                 if (readable.Count > 0) stored = readable[^1].Version;
-                failure = CheckPage(replay, readable, store.ChainId, verifier);
+                failure = CheckPage(replay, readable, store.ChainId, verifier, onVerifiedEntry);
                 if (failure is null && readable.Count == pageSize)
                 {
                     after = stored; // the page reads one row at a time after all: carry on
@@ -103,7 +106,7 @@ public static class ChainLoader
             if (page.Count == 0) break;
             stored = page[^1].Version;
             after = stored;
-            failure = CheckPage(replay, page, store.ChainId, verifier);
+            failure = CheckPage(replay, page, store.ChainId, verifier, onVerifiedEntry);
             if (page.Count < pageSize) break;
         }
         if (failure is not null)
@@ -130,7 +133,10 @@ public static class ChainLoader
             else if (blockLength != storedBlocks.Count)
                 report = new VerificationReport(false, report.EntriesVerified, report.BlocksVerified, stored, "stream_length", $"the stream record says {blockLength} blocks, but {storedBlocks.Count} are stored: blocks were removed from the end", replay.State);
         }
-        return new LoadedChain(replay, report, stored, storedBlocks.Count, clock.Elapsed);
+        return new LoadedChain(replay, report, stored, storedBlocks.Count, clock.Elapsed)
+        {
+            VerifiedBlocks = blocks.Take((int)Math.Min(blocks.Count, report.BlocksVerified)).ToList(),
+        };
     }
 
     private static async Task<List<(long Version, T Item)>> ReadUntilUnreadableAsync<T>(
@@ -155,7 +161,7 @@ public static class ChainLoader
         return readable;
     }
 
-    private static VerificationReport? CheckPage(ChainReplay replay, IReadOnlyList<(long Version, EntryRecorded Entry)> page, string chainId, ISchnorrVerifier verifier)
+    private static VerificationReport? CheckPage(ChainReplay replay, IReadOnlyList<(long Version, EntryRecorded Entry)> page, string chainId, ISchnorrVerifier verifier, Action<Entry>? onVerifiedEntry)
     {
         var prepared = new PreparedEntry[page.Count];
         Parallel.For(0, page.Count, i => prepared[i] = PreparedEntry.Prepare(page[i].Entry.Entry, chainId, verifier));
@@ -168,6 +174,7 @@ public static class ChainLoader
                 : !EntryFacts.Describe(before, verified, entry).SameAs(stored.Facts) ? "the facts stored for read models do not match the entry (read models may be wrong)"
                 : null);
             if (failure is not null) return failure;
+            onVerifiedEntry?.Invoke(prepared[i].Entry!);
         }
         return null;
     }

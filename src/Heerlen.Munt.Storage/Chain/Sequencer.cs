@@ -63,11 +63,13 @@ public sealed class Sequencer : IAsyncDisposable
     private int _disposed;
     private long _lockCheckedMs;
     private volatile StorageException? _fatal;
+    private readonly IChainObserver? _observer;
 
     private sealed record Pending(VerifiedCommand Command, TaskCompletionSource<SubmitResult> Done);
 
-    private Sequencer(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions options, TimeProvider time, LoadedChain loaded, AdvisoryLock? writerLock)
+    private Sequencer(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions options, TimeProvider time, LoadedChain loaded, AdvisoryLock? writerLock, IChainObserver? observer)
     {
+        _observer = observer;
         _lock = writerLock;
         _store = store;
         _operatorKey = operatorKey;
@@ -95,16 +97,20 @@ public sealed class Sequencer : IAsyncDisposable
     /// <summary>If the stored chain is broken: where and why. Writes are refused; reads of the intact part still work.</summary>
     public LoadSummary? Broken => _broken;
 
-    /// <summary>Loads and verifies the stored chain and starts the writer loop.</summary>
-    public static async Task<Sequencer> StartAsync(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions? options = null, TimeProvider? time = null, CancellationToken ct = default)
+    /// <summary>
+    /// Loads and verifies the stored chain and starts the writer loop. <paramref name="observer"/>, if given, hears the
+    /// load and every commit (see <see cref="IChainObserver"/>).
+    /// </summary>
+    public static async Task<Sequencer> StartAsync(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions? options = null, TimeProvider? time = null, CancellationToken ct = default, IChainObserver? observer = null)
     {
         options ??= new SequencerOptions();
         await store.EnsureSingleChainAsync(ct);
         var writerLock = options.ExclusiveWriter ? await AcquireWriterLockAsync(store, options.WriterLockWait, ct) : null;
         try
         {
-            var loaded = await ChainLoader.LoadAsync(store, verifier, ct: ct);
-            return new Sequencer(store, operatorKey, verifier, options, time ?? TimeProvider.System, loaded, writerLock);
+            observer?.LoadStarted();
+            var loaded = await ChainLoader.LoadAsync(store, verifier, ct: ct, onVerifiedEntry: observer is null ? null : observer.EntryVerified);
+            return new Sequencer(store, operatorKey, verifier, options, time ?? TimeProvider.System, loaded, writerLock, observer);
         }
         catch
         {
@@ -180,6 +186,7 @@ public sealed class Sequencer : IAsyncDisposable
     {
         _lastLoad = LoadSummary.Of(loaded);
         _storedBlocks = loaded.StoredBlocks;
+        _observer?.LoadFinished(loaded);
         if (!loaded.Intact)
         {
             Interlocked.Exchange(ref _storedEntries, loaded.Report.FailedAtHeight ?? loaded.Report.EntriesVerified);
@@ -304,6 +311,7 @@ public sealed class Sequencer : IAsyncDisposable
         }
         Interlocked.Add(ref _storedEntries, entries.Count);
         _storedBlocks += blocks.Count;
+        _observer?.Committed(entries, blocks, engine.State);
         for (int i = 0; i < batch.Count; i++)
         {
             if (results[i] is not { } r) continue;
@@ -325,6 +333,7 @@ public sealed class Sequencer : IAsyncDisposable
         {
             await _store.AppendAsync(entries, blocks, _storedEntries, _storedBlocks);
             _storedBlocks += blocks.Count;
+            _observer?.Committed(entries, blocks, engine.State);
         }
         catch (StorageException)
         {
@@ -344,7 +353,8 @@ public sealed class Sequencer : IAsyncDisposable
                 _lock = null;
                 _lock = await AcquireWriterLockAsync(_store, _options.RetryWait, CancellationToken.None);
             }
-            Adopt(await ChainLoader.LoadAsync(_store, _verifier));
+            _observer?.LoadStarted();
+            Adopt(await ChainLoader.LoadAsync(_store, _verifier, onVerifiedEntry: _observer is null ? null : _observer.EntryVerified));
             _reloadError = null;
             return _engine is not null;
         }

@@ -16,10 +16,21 @@ public abstract class FactsProjection : IProjection
     /// <inheritdoc />
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var facts = new List<EntryFacts>(events.Count);
+        var entries = new List<EntryRecorded>(events.Count);
         foreach (var e in events)
-            if (e.Data is EntryRecorded recorded) facts.Add(recorded.Facts);
-        if (facts.Count > 0) await ProjectAsync(operations, facts, cancellation);
+            if (e.Data is EntryRecorded recorded) entries.Add(recorded);
+        if (entries.Count > 0) await ProjectAsync(operations, entries, cancellation);
+    }
+
+    /// <summary>
+    /// Folds a batch of recorded entries, in height order. By default it folds their facts; a read model that needs
+    /// a command field the facts leave out (an evidence hash, a rejection reason) overrides this and reads the entry.
+    /// </summary>
+    protected virtual Task ProjectAsync(IDocumentOperations operations, IReadOnlyList<EntryRecorded> entries, CancellationToken cancellation)
+    {
+        var facts = new List<EntryFacts>(entries.Count);
+        foreach (var recorded in entries) facts.Add(recorded.Facts);
+        return ProjectAsync(operations, facts, cancellation);
     }
 
     /// <summary>Folds a batch of facts, in height order.</summary>

@@ -25,6 +25,7 @@ public static class ProjectionRebuilder
         [BalanceProjection.Name] = new(() => new BalanceProjection(), typeof(Balance)),
         [HistoryProjection.Name] = new(() => new HistoryProjection(), typeof(HistoryLine)),
         [JobBoardProjection.Name] = new(() => new JobBoardProjection(), typeof(JobBoardItem)),
+        [JobWorkProjection.Name] = new(() => new JobWorkProjection(), typeof(JobWork)),
         [MerchantStatementProjection.Name] = new(() => new MerchantStatementProjection(), typeof(MerchantDay)),
         [StatisticsProjection.Name] = new(() => new StatisticsProjection(), typeof(Ledger.Facts.WeekFigures)),
     };

@@ -23,6 +23,7 @@ public sealed class ProjectionTests(PostgresFixture postgres)
         (BalanceProjection.Name, "mt_doc_balance"),
         (HistoryProjection.Name, "mt_doc_historyline"),
         (JobBoardProjection.Name, "mt_doc_jobboarditem"),
+        (JobWorkProjection.Name, "mt_doc_jobwork"),
         (MerchantStatementProjection.Name, "mt_doc_merchantday"),
         (StatisticsProjection.Name, "mt_doc_weekfigures"),
     ];
@@ -290,6 +291,7 @@ public sealed class ProjectionTests(PostgresFixture postgres)
         await ExecuteAsync(town.ConnectionString, """
             UPDATE heerlen_munt.mt_doc_balance SET data = jsonb_set(data, '{cents}', '424242') WHERE id = 'issuance';
             UPDATE heerlen_munt.mt_doc_jobboarditem SET data = jsonb_set(data, '{taken}', '0');
+            UPDATE heerlen_munt.mt_doc_jobwork SET data = jsonb_set(data, '{status}', '1');
             DELETE FROM heerlen_munt.mt_doc_historyline WHERE id IN (SELECT id FROM heerlen_munt.mt_doc_historyline ORDER BY id LIMIT 3);
             UPDATE heerlen_munt.mt_doc_merchantday SET data = jsonb_set(data, '{receivedCents}', '1');
             UPDATE heerlen_munt.mt_doc_weekfigures SET data = jsonb_set(data, '{jobsPublished}', '99');

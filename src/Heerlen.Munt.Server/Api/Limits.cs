@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Options;
+
+namespace Heerlen.Munt.Server.Api;
+
+/// <summary>
+/// Token buckets per client address and per account, so that one client flooding the server is slowed down while
+/// everyone else is served; and a cap on open streams per address. Refusals are <c>rate_limited</c> (RESOURCE_EXHAUSTED).
+/// </summary>
+public sealed class Limits : IDisposable
+{
+    private readonly LimitSettings _settings;
+    private readonly PartitionedRateLimiter<string> _perAddress;
+    private readonly PartitionedRateLimiter<string> _perKey;
+    private readonly ConcurrentDictionary<string, int> _streams = new();
+
+    /// <summary>Makes the limiters from the settings.</summary>
+    public Limits(IOptions<ServerSettings> settings)
+    {
+        _settings = settings.Value.Limits;
+        _perAddress = Buckets(_settings.PerAddressPerSecond, _settings.PerAddressBurst);
+        _perKey = Buckets(_settings.PerKeyPerSecond, _settings.PerKeyBurst);
+    }
+
+    /// <summary>Takes a token for the caller's address or throws <c>rate_limited</c>.</summary>
+    public void TakeForAddress(ServerCallContext context)
+    {
+        using var lease = _perAddress.AttemptAcquire(AddressOf(context));
+        if (!lease.IsAcquired) throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many calls from this address");
+    }
+
+    /// <summary>Takes a token for an account or throws <c>rate_limited</c>.</summary>
+    public void TakeForKey(string account, ServerCallContext context)
+    {
+        using var lease = _perKey.AttemptAcquire(account);
+        if (!lease.IsAcquired) throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many calls for this account");
+    }
+
+    /// <summary>Counts an open stream for the caller's address until the returned handle is disposed.</summary>
+    public IDisposable OpenStream(ServerCallContext context)
+    {
+        string address = AddressOf(context);
+        int open = _streams.AddOrUpdate(address, 1, (_, n) => n + 1);
+        if (open > _settings.StreamsPerAddress)
+        {
+            _streams.AddOrUpdate(address, 0, (_, n) => n - 1);
+            throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many open streams from this address");
+        }
+        return new StreamHandle(() => _streams.AddOrUpdate(address, 0, (_, n) => n - 1));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _perAddress.Dispose();
+        _perKey.Dispose();
+    }
+
+    private static string AddressOf(ServerCallContext context) =>
+        context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static PartitionedRateLimiter<string> Buckets(int perSecond, int burst) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, burst),
+            TokensPerPeriod = Math.Max(1, perSecond),
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    private sealed class StreamHandle(Action release) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0) release();
+        }
+    }
+}
+
+/// <summary>
+/// Runs around every call: the per-address limit first, then the call; a storage failure or an unexpected exception
+/// becomes a clear API error (the details go to the log, not to the client).
+/// </summary>
+public sealed class ApiInterceptor(Limits limits, ILogger<ApiInterceptor> log) : Interceptor
+{
+    /// <inheritdoc />
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        limits.TakeForAddress(context);
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        limits.TakeForAddress(context);
+        using var stream = limits.OpenStream(context);
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // the client went away or its deadline passed: nothing to answer
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    private RpcException Translate(Exception e, ServerCallContext context)
+    {
+        var language = Languages.Of(context);
+        if (e is Storage.StorageException storage)
+        {
+            log.LogWarning("storage failure in {Method}: {Code} {Detail}", context.Method, storage.Code, storage.Detail);
+            return ApiErrors.Storage(storage, language);
+        }
+        log.LogError(e, "unexpected failure in {Method}", context.Method);
+        return ApiErrors.Error("internal_error", language, context.GetHttpContext().TraceIdentifier);
+    }
+}

@@ -1,0 +1,223 @@
+using System.Collections.Concurrent;
+using Heerlen.Munt.Ledger;
+using Heerlen.Munt.Ledger.Accounts;
+using Heerlen.Munt.Ledger.Chain;
+using Heerlen.Munt.Ledger.Commands;
+using Heerlen.Munt.Ledger.Crypto;
+using Heerlen.Munt.Storage.Chain;
+
+namespace Heerlen.Munt.Server.Chain;
+
+/// <summary>What the API needs to know about an account, copied out of the ledger state (safe to read from any thread).</summary>
+/// <param name="Id">The account id.</param>
+/// <param name="CurrentKey">The key that signs for it now.</param>
+/// <param name="Roles">Its roles.</param>
+/// <param name="Frozen">True while frozen.</param>
+/// <param name="MerchantSuspended">True while a suspended shop.</param>
+public sealed record AccountSnapshot(AccountId Id, AccountId CurrentKey, Roles Roles, bool Frozen, bool MerchantSuspended);
+
+/// <summary>A shop's redemption, copied out of the ledger state.</summary>
+/// <param name="Id">The Redeem command's id.</param>
+/// <param name="AmountCents">HM handed in.</param>
+/// <param name="BankReference">The bank transfer that paid it, once settled.</param>
+public sealed record RedemptionSnapshot(CommandId Id, long AmountCents, string? BankReference);
+
+/// <summary>A payment that answered a payment request.</summary>
+/// <param name="Height">The entry's height.</param>
+/// <param name="Payer">Who paid.</param>
+/// <param name="Merchant">The shop paid.</param>
+/// <param name="AmountCents">How much.</param>
+public sealed record RequestPayment(long Height, AccountId Payer, AccountId Merchant, long AmountCents);
+
+/// <summary>
+/// The server's in-memory view of the stored chain, kept exactly in step by the sequencer (as its
+/// <see cref="IChainObserver"/>): the Merkle tree for proofs, the checkpoints, the accounts (for sessions and roles),
+/// the shops' redemptions, payments answering payment requests, and a signal for streams waiting for new entries.
+/// Written only on the sequencer's writer thread; read from any thread.
+/// </summary>
+public sealed class ChainView : IChainObserver
+{
+    private readonly object _gate = new();
+    private MerkleTree _tree = new();
+    private MerkleTree? _loading;
+    private List<Block> _blocks = [];
+    private readonly ConcurrentDictionary<AccountId, AccountSnapshot> _accounts = new();
+    private readonly ConcurrentDictionary<AccountId, IReadOnlyList<RedemptionSnapshot>> _redemptions = new();
+    private readonly ConcurrentDictionary<PaymentRequestId, RequestPayment> _requestPayments = new();
+    private TaskCompletionSource _changed = NewSignal();
+    private long _height;
+
+    /// <summary>The chain id.</summary>
+    public string ChainId { get; private set; } = "";
+
+    /// <summary>True once the chain is established.</summary>
+    public bool Established { get; private set; }
+
+    /// <summary>The issuer's account.</summary>
+    public AccountId Issuer { get; private set; }
+
+    /// <summary>The operator's checkpoint key.</summary>
+    public AccountId OperatorKey { get; private set; }
+
+    /// <summary>Mints above this need a cosigner.</summary>
+    public long MintCosignThresholdCents { get; private set; }
+
+    /// <summary>Entries stored (and in the Merkle tree).</summary>
+    public long Height => Interlocked.Read(ref _height);
+
+    /// <summary>The latest checkpoint, or null before the first block.</summary>
+    public Block? LatestBlock
+    {
+        get
+        {
+            lock (_gate) return _blocks.Count == 0 ? null : _blocks[^1];
+        }
+    }
+
+    /// <summary>The checkpoint with this tree size, or null.</summary>
+    public Block? BlockWithTreeSize(long treeSize)
+    {
+        lock (_gate)
+        {
+            int lo = 0, hi = _blocks.Count - 1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) / 2;
+                long size = _blocks[mid].TreeSize;
+                if (size == treeSize) return _blocks[mid];
+                if (size < treeSize) lo = mid + 1;
+                else hi = mid - 1;
+            }
+            return null;
+        }
+    }
+
+    /// <summary>The Merkle tree of the stored entries.</summary>
+    public MerkleTree Tree
+    {
+        get
+        {
+            lock (_gate) return _tree;
+        }
+    }
+
+    /// <summary>An account, or null.</summary>
+    public AccountSnapshot? Account(AccountId id) => _accounts.TryGetValue(id, out var a) ? a : null;
+
+    /// <summary>Every account with a role among <paramref name="roles"/>.</summary>
+    public IReadOnlyList<AccountSnapshot> AccountsWith(Roles roles) => _accounts.Values.Where(a => (a.Roles & roles) != 0).ToList();
+
+    /// <summary>A shop's redemptions, oldest first.</summary>
+    public IReadOnlyList<RedemptionSnapshot> RedemptionsOf(AccountId merchant) => _redemptions.TryGetValue(merchant, out var r) ? r : [];
+
+    /// <summary>The payment that answered a payment request, or null.</summary>
+    public RequestPayment? PaymentFor(PaymentRequestId request) => _requestPayments.TryGetValue(request, out var p) ? p : null;
+
+    /// <summary>Completes when the next entry or block is stored (or the chain is reloaded).</summary>
+    public Task Changed
+    {
+        get
+        {
+            lock (_gate) return _changed.Task;
+        }
+    }
+
+    /// <inheritdoc />
+    public void LoadStarted()
+    {
+        lock (_gate) _loading = new MerkleTree();
+    }
+
+    /// <inheritdoc />
+    public void EntryVerified(Entry entry)
+    {
+        _loading?.Append(entry.Hash);
+        NotePayment(entry);
+    }
+
+    /// <inheritdoc />
+    public void LoadFinished(LoadedChain loaded)
+    {
+        var state = loaded.Replay.State;
+        _accounts.Clear();
+        foreach (var (id, account) in state.Accounts) _accounts[id] = Snapshot(id, account);
+        _redemptions.Clear();
+        foreach (var group in state.RedemptionsById.GroupBy(r => r.Key.Merchant))
+            _redemptions[group.Key] = group.Select(r => new RedemptionSnapshot(r.Key.Id, r.Value.Amount.Cents, r.Value.BankReference)).ToList();
+        CopyChainFacts(state);
+        lock (_gate)
+        {
+            _tree = _loading ?? new MerkleTree();
+            _loading = null;
+            _blocks = loaded.VerifiedBlocks.Where(b => b.TreeSize <= _tree.Size).ToList();
+            Interlocked.Exchange(ref _height, _tree.Size);
+            Signal();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Committed(IReadOnlyList<RecordedEntry> entries, IReadOnlyList<Block> blocks, LedgerState state)
+    {
+        var touched = new HashSet<AccountId>();
+        var merchantsRedeeming = new HashSet<AccountId>();
+        foreach (var recorded in entries)
+        {
+            var entry = recorded.Entry;
+            NotePayment(entry);
+            var decoded = SignedCommand.Decode(entry.Envelope, null).Command?.Command;
+            if (decoded is null) continue;
+            touched.Add(decoded.Header.Actor);
+            switch (decoded)
+            {
+                case GrantRole g: touched.Add(g.Account); break;
+                case RevokeRole r: touched.Add(r.Account); break;
+                case AdmitMerchant a: touched.Add(a.Merchant); break;
+                case SuspendMerchant s: touched.Add(s.Merchant); break;
+                case RotateKey k: touched.Add(k.Account); break;
+                case FreezeAccount f: touched.Add(f.Account); break;
+                case Redeem: merchantsRedeeming.Add(decoded.Header.Actor); break;
+                case SettleRedemption settle: merchantsRedeeming.Add(settle.Merchant); break;
+                case EstablishChain: CopyChainFacts(state); break;
+            }
+        }
+        foreach (var id in touched)
+            if (state.Accounts.TryGetValue(id, out var account)) _accounts[id] = Snapshot(id, account);
+        foreach (var merchant in merchantsRedeeming)
+            _redemptions[merchant] = state.RedemptionsById.Where(r => r.Key.Merchant == merchant)
+                .Select(r => new RedemptionSnapshot(r.Key.Id, r.Value.Amount.Cents, r.Value.BankReference)).ToList();
+        lock (_gate)
+        {
+            foreach (var recorded in entries) _tree.Append(recorded.Entry.Hash);
+            if (blocks.Count > 0) _blocks = [.. _blocks, .. blocks];
+            Interlocked.Exchange(ref _height, _tree.Size);
+            Signal();
+        }
+    }
+
+    private void NotePayment(Entry entry)
+    {
+        if (entry.Outcome != RejectionCode.None) return;
+        if (SignedCommand.Decode(entry.Envelope, null).Command?.Command is Pay { Request: { } request } pay)
+            _requestPayments.TryAdd(request, new RequestPayment(entry.Height, pay.Header.Actor, pay.Merchant, pay.Amount.Cents));
+    }
+
+    private void CopyChainFacts(LedgerState state)
+    {
+        ChainId = state.ChainId;
+        Established = state.IsEstablished;
+        Issuer = state.Issuer;
+        OperatorKey = state.OperatorKey;
+        MintCosignThresholdCents = state.MintCosignThreshold.Cents;
+    }
+
+    private static AccountSnapshot Snapshot(AccountId id, AccountState a) => new(id, a.CurrentKey, a.Roles, a.Frozen, a.MerchantSuspended);
+
+    private void Signal()
+    {
+        var old = _changed;
+        _changed = NewSignal();
+        old.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,116 @@
+using Heerlen.Munt.Ledger.Crypto;
+using Heerlen.Munt.Server.Api;
+using Heerlen.Munt.Server.Chain;
+using Heerlen.Munt.Server.Demo;
+using Heerlen.Munt.Server.Services;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Heerlen.Munt.Server;
+
+/// <summary>A started server: the web application and what runs below it.</summary>
+/// <param name="App">The ASP.NET Core application (started).</param>
+/// <param name="Runtime">PostgreSQL, the store, the sequencer, the view.</param>
+/// <param name="DemoKeys">The demo key file, if the demo community is on.</param>
+/// <param name="GrpcUrl">Where gRPC (HTTP/2) listens.</param>
+/// <param name="HttpUrl">Where JSON (HTTP/1.1) listens.</param>
+public sealed record RunningServer(WebApplication App, MuntRuntime Runtime, DemoKeyFile? DemoKeys, string GrpcUrl, string HttpUrl) : IAsyncDisposable
+{
+    /// <summary>Stops the web server, then the runtime (which commits what is queued and stops PostgreSQL).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Runtime.DisposeAsync();
+    }
+}
+
+/// <summary>Builds and starts the server; used by Program and by the end-to-end tests alike.</summary>
+public static class ServerApp
+{
+    /// <summary>
+    /// Reads settings (appsettings.json, environment, then the command line: <c>--data DIR</c>, <c>--demo</c>,
+    /// <c>--connection CS</c>; <c>HEERLEN_MUNT_DATA</c> sets the data directory), starts PostgreSQL and the chain,
+    /// creates the demo community if asked, and starts listening.
+    /// </summary>
+    public static async Task<RunningServer> StartAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var overrides = new Dictionary<string, string?>();
+        if (Environment.GetEnvironmentVariable("HEERLEN_MUNT_DATA") is { Length: > 0 } fromEnvironment) overrides["Munt:DataDirectory"] = fromEnvironment;
+        if (Option(args, "--data") is { } data) overrides["Munt:DataDirectory"] = data;
+        if (Option(args, "--connection") is { } connection) overrides["Munt:ConnectionString"] = connection;
+        if (args.Contains("--demo")) overrides["Munt:Demo"] = "true";
+        builder.Configuration.AddInMemoryCollection(overrides);
+        configure?.Invoke(builder);
+
+        var settings = builder.Configuration.GetSection("Munt").Get<ServerSettings>() ?? new ServerSettings();
+        // A relative data directory is relative to where the server was started, not to its binaries.
+        if (!Path.IsPathRooted(settings.DataDirectory)) settings.DataDirectory = Path.GetFullPath(settings.DataDirectory, Environment.CurrentDirectory);
+        builder.Services.Configure<ServerSettings>(s =>
+        {
+            builder.Configuration.GetSection("Munt").Bind(s);
+            s.DataDirectory = settings.DataDirectory;
+        });
+
+        ISchnorrVerifier verifier = NativeSchnorrVerifier.IsAvailable() ? NativeSchnorrVerifier.Instance : ManagedSchnorrVerifier.Instance;
+        using var bootLogs = LoggerFactory.Create(l => l.AddConfiguration(builder.Configuration.GetSection("Logging")).AddConsole());
+        var log = bootLogs.CreateLogger("Heerlen.Munt.Server");
+        var runtime = await MuntRuntime.StartAsync(settings, verifier, log, ct);
+        try
+        {
+            log.LogInformation("chain {Chain}: {Load}", runtime.Chain.ChainId, runtime.Sequencer.LastLoad);
+            DemoKeyFile? demo = settings.Demo ? await DemoCommunity.EnsureAsync(runtime, log, TimeProvider.System, ct) : null;
+
+            builder.Services.AddSingleton(runtime);
+            builder.Services.AddSingleton(runtime.View);
+            builder.Services.AddSingleton(verifier);
+            builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.AddSingleton<Limits>();
+            builder.Services.AddSingleton<Sessions>();
+            builder.Services.AddGrpc(o =>
+            {
+                o.MaxReceiveMessageSize = settings.Limits.MessageBytesMax;
+                o.MaxSendMessageSize = 8 * 1024 * 1024;
+                o.EnableDetailedErrors = false;
+                o.Interceptors.Add<ApiInterceptor>();
+            })
+                .AddJsonTranscoding(o => o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
+                    Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.LocalizedMessage.Descriptor))
+                .AddServiceOptions<PeopleApi>(o => o.MaxReceiveMessageSize = settings.Limits.PhotoMessageBytesMax);
+            builder.Services.AddGrpcReflection();
+            builder.Services.AddGrpcHealthChecks()
+                .AddCheck("chain", () => runtime.Sequencer.Broken is { } broken
+                    ? HealthCheckResult.Unhealthy($"chain broken: {broken}")
+                    : HealthCheckResult.Healthy($"{runtime.Sequencer.Height} entries"));
+            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.Limits.PhotoMessageBytesMax + 65_536);
+
+            var app = builder.Build();
+            app.MapGrpcService<LedgerApi>();
+            app.MapGrpcService<WalletApi>();
+            app.MapGrpcService<JobsApi>();
+            app.MapGrpcService<MerchantsApi>();
+            app.MapGrpcService<AuditApi>();
+            app.MapGrpcService<StatisticsApi>();
+            app.MapGrpcService<PeopleApi>();
+            app.MapGrpcHealthChecksService();
+            app.MapGrpcReflectionService();
+            app.MapGet("/healthz", () => runtime.Sequencer.Broken is null ? Results.Text("ok\n") : Results.Text("chain broken\n", statusCode: 503));
+            await app.StartAsync(ct);
+            string grpcUrl = Endpoint(app, "Grpc"), httpUrl = Endpoint(app, "Http");
+            return new RunningServer(app, runtime, demo, grpcUrl, httpUrl);
+        }
+        catch
+        {
+            await runtime.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static string Endpoint(WebApplication app, string name) => app.Configuration[$"Kestrel:Endpoints:{name}:Url"] ?? "";
+
+    private static string? Option(string[] args, string name)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+}

@@ -1,0 +1,57 @@
+namespace Heerlen.Munt.Server;
+
+/// <summary>The server's settings: section <c>Munt</c> of appsettings.json, or environment variables <c>Munt__Name</c> (docs/operations.md).</summary>
+public sealed class ServerSettings
+{
+    /// <summary>Where the embedded PostgreSQL, the operator key and the demo keys live (<c>--data</c>, <c>HEERLEN_MUNT_DATA</c>).</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>An external PostgreSQL (Npgsql connection string); empty: the embedded cluster in the data directory.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The chain id commands must name.</summary>
+    public string ChainId { get; set; } = "heerlen-munt/demo";
+
+    /// <summary>On an empty chain, create the demo community (<c>--demo</c>). Never for a real city.</summary>
+    public bool Demo { get; set; }
+
+    /// <summary>Clock difference allowed between a phone and the server for sessions (seconds).</summary>
+    public int SessionClockSkewSeconds { get; set; } = 120;
+
+    /// <summary>How long a submit waits for its entry to be stored before answering <c>outcome_unknown</c> (seconds).</summary>
+    public int SubmitTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>Entries per block, and the longest wait before a block is sealed (milliseconds).</summary>
+    public int BlockEntriesMax { get; set; } = 1000;
+
+    /// <summary>Longest wait before a non-empty block is sealed (milliseconds).</summary>
+    public long BlockIntervalMs { get; set; } = 1000;
+
+    /// <summary>Limits that keep one client from starving the others.</summary>
+    public LimitSettings Limits { get; set; } = new();
+}
+
+/// <summary>Request limits (OWASP API4: unrestricted resource consumption).</summary>
+public sealed class LimitSettings
+{
+    /// <summary>Calls per second per client address (token bucket refill).</summary>
+    public int PerAddressPerSecond { get; set; } = 200;
+
+    /// <summary>Burst per client address.</summary>
+    public int PerAddressBurst { get; set; } = 400;
+
+    /// <summary>Calls per second per account (its session, or the actor of a submitted command).</summary>
+    public int PerKeyPerSecond { get; set; } = 20;
+
+    /// <summary>Burst per account.</summary>
+    public int PerKeyBurst { get; set; } = 40;
+
+    /// <summary>Largest request message (bytes), except photo uploads.</summary>
+    public int MessageBytesMax { get; set; } = 64 * 1024;
+
+    /// <summary>Largest photo upload message (bytes): a 2 MiB photo and its fields.</summary>
+    public int PhotoMessageBytesMax { get; set; } = (2 * 1024 * 1024) + 4096;
+
+    /// <summary>Open streams (entry streams, payment-request watches) at once per client address.</summary>
+    public int StreamsPerAddress { get; set; } = 20;
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using Grpc.Core;
+using Heerlen.Munt.Contracts.V1;
+using Heerlen.Munt.Ledger.Accounts;
+using Heerlen.Munt.Ledger.Commands;
+using Heerlen.Munt.Ledger.Facts;
+using Heerlen.Munt.Ledger.Money;
+using Heerlen.Munt.Server.Api;
+using Heerlen.Munt.Server.Chain;
+using Heerlen.Munt.Storage.Projections;
+using Marten;
+
+namespace Heerlen.Munt.Server.Services;
+
+/// <summary>The till (service <c>heerlen.munt.v1.Merchants</c>).</summary>
+public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimeProvider time) : Merchants.MerchantsBase
+{
+    private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <inheritdoc />
+    public override async Task<PaymentRequest> CreatePaymentRequest(CreatePaymentRequestRequest request, ServerCallContext context)
+    {
+        var language = Languages.Of(context);
+        var merchant = sessions.RequireSelf(context, request.Merchant);
+        var account = runtime.View.Account(merchant);
+        if (account is null || !account.Roles.HasFlag(Roles.Merchant)) throw ApiErrors.Error("role_required", language, "only an admitted shop can ask for payment");
+        if (request.AmountCents <= 0 || request.AmountCents > Amount.CentsMax) throw ApiErrors.Error("invalid_amount", language, "amount_cents must be above 0");
+        int valid = request.ValidSeconds == 0 ? 300 : request.ValidSeconds;
+        if (valid is < 30 or > 3600) throw ApiErrors.Error("invalid_argument", language, "valid_seconds must be 30 to 3600");
+        long now = NowMs;
+        var record = new PaymentRequestRecord
+        {
+            Id = PaymentRequestId.New().ToString(),
+            ShortCode = ShortCodes.New(),
+            Merchant = merchant.ToString(),
+            AmountCents = request.AmountCents,
+            CreatedAtMs = now,
+            ExpiresAtMs = now + (valid * 1000L),
+        };
+        await using var session = runtime.Documents.LightweightSession();
+        session.Insert(record);
+        await session.SaveChangesAsync(context.CancellationToken);
+        return ToMessage(record);
+    }
+
+    /// <inheritdoc />
+    public override async Task<PaymentRequest> GetPaymentRequest(GetPaymentRequestRequest request, ServerCallContext context)
+    {
+        sessions.Require(context);
+        return ToMessage(await FindAsync(request.Code, context));
+    }
+
+    /// <inheritdoc />
+    public override async Task WatchPaymentRequest(GetPaymentRequestRequest request, IServerStreamWriter<PaymentRequest> responseStream, ServerCallContext context)
+    {
+        var record = await FindAsync(request.Code, context);
+        sessions.RequireSelf(context, record.Merchant);
+        var ct = context.CancellationToken;
+        string last = "";
+        while (true)
+        {
+            var changed = runtime.View.Changed;
+            var message = ToMessage(record);
+            if (message.Status != last)
+            {
+                await responseStream.WriteAsync(message, ct);
+                last = message.Status;
+            }
+            if (message.Status != "open") return;
+            long left = Math.Max(1, record.ExpiresAtMs - NowMs + 1);
+            await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(Math.Min(left, 60_000)), time, ct)).WaitAsync(ct);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<Statement> GetStatement(GetStatementRequest request, ServerCallContext context)
+    {
+        var merchant = sessions.RequireSelfOr(context, request.Merchant, Roles.Officer);
+        string day = string.IsNullOrEmpty(request.Day) ? HeerlenCalendar.Day(NowMs) : request.Day;
+        if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            throw ApiErrors.Error("invalid_day", Languages.Of(context));
+        await using var session = runtime.Documents.QuerySession();
+        var doc = await session.LoadAsync<MerchantDay>(MerchantDay.IdOf(merchant.ToString(), day), context.CancellationToken);
+        var balance = await session.LoadAsync<Storage.Projections.Balance>(merchant.ToString(), context.CancellationToken);
+        return new Statement
+        {
+            Merchant = merchant.ToString(),
+            Day = day,
+            Payments = doc?.Payments ?? 0,
+            ReceivedCents = doc?.ReceivedCents ?? 0,
+            RefundedCents = doc?.RefundedCents ?? 0,
+            RedeemedCents = doc?.RedeemedCents ?? 0,
+            SettledCents = doc?.SettledCents ?? 0,
+            BalanceCents = balance?.Cents ?? 0,
+        };
+    }
+
+    /// <inheritdoc />
+    public override Task<ListRedemptionsResponse> ListRedemptions(ListRedemptionsRequest request, ServerCallContext context)
+    {
+        var merchant = sessions.RequireSelfOr(context, request.Merchant, Roles.Officer);
+        var reply = new ListRedemptionsResponse();
+        long outstanding = 0;
+        foreach (var r in runtime.View.RedemptionsOf(merchant))
+        {
+            reply.Redemptions.Add(new Redemption { Id = r.Id.ToString(), AmountCents = r.AmountCents, BankReference = r.BankReference ?? "", Settled = r.BankReference is not null });
+            if (r.BankReference is null) outstanding = checked(outstanding + r.AmountCents);
+        }
+        reply.OutstandingCents = outstanding;
+        return Task.FromResult(reply);
+    }
+
+    private async Task<PaymentRequestRecord> FindAsync(string code, ServerCallContext context)
+    {
+        var language = Languages.Of(context);
+        string typed = ShortCodes.Normalise(code ?? "");
+        if (typed.Length == 0 || typed.Length > 32) throw ApiErrors.Error("payment_request_not_found", language);
+        await using var session = runtime.Documents.QuerySession();
+        PaymentRequestRecord? record = typed.Length == 32
+            ? await session.LoadAsync<PaymentRequestRecord>(typed.ToLowerInvariant(), context.CancellationToken)
+            : await session.Query<PaymentRequestRecord>().Where(r => r.ShortCode == typed).OrderByDescending(r => r.CreatedAtMs).FirstOrDefaultAsync(context.CancellationToken);
+        // An expired, unpaid request is as good as gone: its code may be typed by mistake for a new one.
+        if (record is null || (record.ExpiresAtMs <= NowMs && Paid(record) is null && typed.Length != 32)) throw ApiErrors.Error("payment_request_not_found", language);
+        return record;
+    }
+
+    private RequestPayment? Paid(PaymentRequestRecord record) =>
+        runtime.View.PaymentFor(new PaymentRequestId(UInt128.Parse(record.Id, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)));
+
+    private PaymentRequest ToMessage(PaymentRequestRecord r)
+    {
+        var paid = Paid(r);
+        bool matches = paid is not null && paid.Merchant.ToString() == r.Merchant && paid.AmountCents == r.AmountCents;
+        string status = matches ? "paid" : paid is not null ? "paid_differently" : r.ExpiresAtMs <= NowMs ? "expired" : "open";
+        return new PaymentRequest
+        {
+            Id = r.Id,
+            ShortCode = r.ShortCode,
+            QrPayload = $"heerlenmunt:pay?chain={Uri.EscapeDataString(runtime.Chain.ChainId)}&merchant={r.Merchant}&amount={r.AmountCents}&request={r.Id}&code={r.ShortCode}",
+            Merchant = r.Merchant,
+            AmountCents = r.AmountCents,
+            CreatedAtMs = r.CreatedAtMs,
+            ExpiresAtMs = r.ExpiresAtMs,
+            Status = status,
+            PaidHeight = paid?.Height ?? -1,
+            PaidBy = paid?.Payer.ToString() ?? "",
+            ChainId = runtime.Chain.ChainId,
+        };
+    }
+}

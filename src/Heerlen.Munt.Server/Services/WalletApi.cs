@@ -1,0 +1,116 @@
+using Grpc.Core;
+using Heerlen.Munt.Contracts.V1;
+using Heerlen.Munt.Ledger;
+using Heerlen.Munt.Ledger.Accounts;
+using Heerlen.Munt.Ledger.Commands;
+using Heerlen.Munt.Ledger.Money;
+using Heerlen.Munt.Server.Api;
+using Heerlen.Munt.Server.Chain;
+using Marten;
+using StoredBalance = Heerlen.Munt.Storage.Projections.Balance;
+using StoredLine = Heerlen.Munt.Storage.Projections.HistoryLine;
+
+namespace Heerlen.Munt.Server.Services;
+
+/// <summary>An account's own view (service <c>heerlen.munt.v1.Wallet</c>): only with a session of that account.</summary>
+public sealed class WalletApi(MuntRuntime runtime, Sessions sessions) : Wallet.WalletBase
+{
+    /// <inheritdoc />
+    public override Task<Account> GetAccount(GetAccountRequest request, ServerCallContext context)
+    {
+        var id = sessions.RequireSelfOr(context, request.Account, Roles.Officer | Roles.Issuer);
+        var account = runtime.View.Account(id) ?? throw ApiErrors.Error("account_not_found", Languages.Of(context));
+        var reply = new Account
+        {
+            Account_ = id.ToString(),
+            CurrentKey = Convert.ToHexStringLower(account.CurrentKey.Span),
+            Frozen = account.Frozen,
+            MerchantSuspended = account.MerchantSuspended,
+        };
+        reply.Roles.AddRange(Wire.RoleNames(account.Roles));
+        return Task.FromResult(reply);
+    }
+
+    /// <inheritdoc />
+    public override async Task<Contracts.V1.Balance> GetBalance(GetBalanceRequest request, ServerCallContext context)
+    {
+        var id = sessions.RequireSelf(context, request.Account);
+        await using var session = runtime.Documents.QuerySession();
+        var balance = await session.LoadAsync<StoredBalance>(id.ToString(), context.CancellationToken);
+        return new Contracts.V1.Balance { Account = id.ToString(), BalanceCents = balance?.Cents ?? 0, AsOfHeight = balance?.Height ?? -1 };
+    }
+
+    /// <inheritdoc />
+    public override async Task<History> GetHistory(GetHistoryRequest request, ServerCallContext context)
+    {
+        var id = sessions.RequireSelf(context, request.Account);
+        var language = Languages.Of(context);
+        int size = Wire.PageSize(context, request.PageSize, 20, 200);
+        string account = id.ToString();
+        long before = request.BeforeHeight > 0 ? request.BeforeHeight : long.MaxValue;
+        await using var session = runtime.Documents.QuerySession();
+        var lines = await session.Query<StoredLine>()
+            .Where(l => l.Account == account && l.Height < before)
+            .OrderByDescending(l => l.Height)
+            .Take(size + 1)
+            .ToListAsync(context.CancellationToken);
+        var reply = new History { Account = account, AsOfHeight = await HistoryHeightAsync(session, context.CancellationToken) };
+        foreach (var line in lines.Take(size)) reply.Lines.Add(ToLine(line, language));
+        reply.NextBeforeHeight = lines.Count > size ? lines[size - 1].Height : 0;
+        return reply;
+    }
+
+    private static async Task<long> HistoryHeightAsync(IQuerySession session, CancellationToken ct)
+    {
+        var progress = await session.Query<StoredLine>().OrderByDescending(l => l.Height).Select(l => l.Height).Take(1).ToListAsync(ct);
+        return progress.Count == 0 ? 0 : progress[0] + 1;
+    }
+
+    private static Contracts.V1.HistoryLine ToLine(StoredLine l, Language language) => new()
+    {
+        Height = l.Height,
+        TimestampMs = l.TimestampMs,
+        Command = l.Command.ToString(),
+        Outcome = Rejections.Code(l.Outcome),
+        Mine = l.Mine,
+        AmountCents = l.AmountCents,
+        Counterparty = l.Counterparty ?? "",
+        Job = l.Job ?? "",
+        JobCategory = l.JobCategory ?? "",
+        JobNeighbourhood = l.JobNeighbourhood ?? "",
+        Reference = l.Reference ?? "",
+        Description = HistoryWords.Describe(l, language),
+    };
+}
+
+/// <summary>One history line in words a person understands.</summary>
+public static class HistoryWords
+{
+    /// <summary>E.g. "Je kreeg HM 15,00 voor een klus (straatmeubilair, gms)." or "You paid HM 4,50 at a shop.".</summary>
+    public static string Describe(StoredLine l, Language language)
+    {
+        bool nl = language == Language.Dutch;
+        string amount = new Amount(Math.Abs(l.AmountCents)).Format(language);
+        string job = l.JobCategory is null ? "" : $" ({l.JobCategory}, {l.JobNeighbourhood})";
+        if (l.Outcome != RejectionCode.None)
+            return nl ? $"Niet gelukt: {Rejections.Reason(l.Outcome, language)}" : $"Did not work: {Rejections.Reason(l.Outcome, language)}";
+        return l.Command switch
+        {
+            CommandType.ApproveCompletion when l.AmountCents > 0 => nl ? $"Je kreeg {amount} voor een klus{job}." : $"You got {amount} for a job{job}.",
+            CommandType.ApproveCompletion => nl ? $"Je keurde een klus goed{job}." : $"You approved a job{job}.",
+            CommandType.Pay when l.AmountCents < 0 => nl ? $"Je betaalde {amount} bij een winkel." : $"You paid {amount} at a shop.",
+            CommandType.Pay => nl ? $"Je kreeg een betaling van {amount}." : $"You received a payment of {amount}.",
+            CommandType.Refund when l.AmountCents > 0 => nl ? $"Je kreeg {amount} terug van een winkel." : $"A shop paid you back {amount}.",
+            CommandType.Refund => nl ? $"Je betaalde {amount} terug." : $"You paid back {amount}.",
+            CommandType.Redeem => nl ? $"Je wisselde {amount} in voor euro's." : $"You exchanged {amount} for euros.",
+            CommandType.SettleRedemption => nl ? "Je inwisseling is uitbetaald." : "Your exchange was paid out.",
+            CommandType.Enrol => nl ? $"Je schreef je in voor een klus{job}." : $"You signed up for a job{job}.",
+            CommandType.SubmitCompletion => nl ? $"Je meldde een klus als klaar{job}." : $"You reported a job as done{job}.",
+            CommandType.RejectCompletion => nl ? $"Een klus werd afgekeurd{job}." : $"A job was rejected{job}.",
+            CommandType.OpenAccount => nl ? "Je account werd geopend." : "Your account was opened.",
+            CommandType.PublishJob => nl ? $"Je plaatste een klus{job}." : $"You published a job{job}.",
+            CommandType.MintBudget => nl ? "Je maakte budget aan." : "You created budget.",
+            _ => nl ? $"{l.Command}." : $"{l.Command}.",
+        };
+    }
+}
