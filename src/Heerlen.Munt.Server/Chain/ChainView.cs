@@ -27,7 +27,8 @@ public sealed record RedemptionSnapshot(CommandId Id, long AmountCents, string? 
 /// <param name="Payer">Who paid.</param>
 /// <param name="Merchant">The shop paid.</param>
 /// <param name="AmountCents">How much.</param>
-public sealed record RequestPayment(long Height, AccountId Payer, AccountId Merchant, long AmountCents);
+/// <param name="Command">The Pay command's id (a refund names it).</param>
+public sealed record RequestPayment(long Height, AccountId Payer, AccountId Merchant, long AmountCents, CommandId Command);
 
 /// <summary>
 /// The server's in-memory view of the stored chain, kept exactly in step by the sequencer (as its
@@ -198,7 +199,7 @@ public sealed class ChainView : IChainObserver
     {
         if (entry.Outcome != RejectionCode.None) return;
         if (SignedCommand.Decode(entry.Envelope, null).Command?.Command is Pay { Request: { } request } pay)
-            _requestPayments.TryAdd(request, new RequestPayment(entry.Height, pay.Header.Actor, pay.Merchant, pay.Amount.Cents));
+            _requestPayments.TryAdd(request, new RequestPayment(entry.Height, pay.Header.Actor, pay.Merchant, pay.Amount.Cents, pay.Header.Id));
     }
 
     private void CopyChainFacts(LedgerState state)

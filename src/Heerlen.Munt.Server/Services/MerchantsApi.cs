@@ -145,6 +145,7 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
             PaidHeight = paid?.Height ?? -1,
             PaidBy = paid?.Payer.ToString() ?? "",
             ChainId = runtime.Chain.ChainId,
+            PaidCommandId = paid?.Command.ToString() ?? "",
         };
     }
 }
