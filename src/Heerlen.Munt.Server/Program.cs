@@ -24,7 +24,10 @@ catch (StorageException e)
 var runtime = server.Runtime;
 var load = runtime.Sequencer.LastLoad;
 Console.WriteLine();
-Console.WriteLine($"Heerlen Munt is running. Chain '{runtime.Chain.ChainId}': {runtime.Sequencer.Height} entries, {load}.");
+string loaded = load.StoredEntries == 0
+    ? "a new chain" + (server.DemoKeys is not null ? ", demo community just created" : "")
+    : $"{load}, checked in {load.Took.TotalMilliseconds:0} ms";
+Console.WriteLine($"Heerlen Munt is running. Chain '{runtime.Chain.ChainId}': {runtime.Sequencer.Height} entries ({loaded}).");
 Console.WriteLine($"  gRPC (HTTP/2):        {server.GrpcUrl}   e.g. grpcurl -plaintext {Strip(server.GrpcUrl)} list");
 Console.WriteLine($"  JSON (HTTP/1.1):      {server.HttpUrl}   e.g. curl {server.HttpUrl}/v1/jobs");
 Console.WriteLine($"  data directory:       {runtime.DataDirectory} ({runtime.DatabaseDescription})");

@@ -29,7 +29,7 @@ public static class ServerApp
 {
     /// <summary>
     /// Reads settings (appsettings.json, environment, then the command line: <c>--data DIR</c>, <c>--demo</c>,
-    /// <c>--connection CS</c>; <c>HEERLEN_MUNT_DATA</c> sets the data directory), starts PostgreSQL and the chain,
+    /// <c>--connection CS</c>; <c>HEERLEN_MUNT_DATA</c> sets the data directory, <c>HEERLEN_MUNT_DB</c> the connection), starts PostgreSQL and the chain,
     /// creates the demo community if asked, and starts listening.
     /// </summary>
     public static async Task<RunningServer> StartAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
@@ -37,6 +37,7 @@ public static class ServerApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var overrides = new Dictionary<string, string?>();
         if (Environment.GetEnvironmentVariable("HEERLEN_MUNT_DATA") is { Length: > 0 } fromEnvironment) overrides["Munt:DataDirectory"] = fromEnvironment;
+        if (Environment.GetEnvironmentVariable("HEERLEN_MUNT_DB") is { Length: > 0 } database) overrides["Munt:ConnectionString"] = database;
         if (Option(args, "--data") is { } data) overrides["Munt:DataDirectory"] = data;
         if (Option(args, "--connection") is { } connection) overrides["Munt:ConnectionString"] = connection;
         if (args.Contains("--demo")) overrides["Munt:Demo"] = "true";

@@ -4,10 +4,10 @@ using Heerlen.Munt.Storage;
 using Heerlen.Munt.Storage.Postgres;
 
 // Plays the Heerlen Munt story on the durable chain and verifies everything stored.
-// Usage: dotnet run --project tools/Heerlen.Munt.Demo [-- nl] [--data DIR] [--connection "Host=...;Database=..."]
+// Usage: dotnet run --project tools/Heerlen.Munt.Demo [-- nl] [--data DIR (default ./data-story)] [--connection "Host=...;Database=..."]
 // Without --connection (or HEERLEN_MUNT_DB) it runs a private PostgreSQL cluster under DIR/postgres.
 var language = args.Contains("nl") || args.Contains("--nl") ? Language.Dutch : Language.English;
-string dataDirectory = Path.GetFullPath(Option("--data") ?? Environment.GetEnvironmentVariable("HEERLEN_MUNT_DATA") ?? "data");
+string dataDirectory = Path.GetFullPath(Option("--data") ?? "data-story"); // its own directory: ./data belongs to the server (scripts/run)
 string? connection = Option("--connection") ?? Environment.GetEnvironmentVariable("HEERLEN_MUNT_DB");
 Directory.CreateDirectory(dataDirectory);
 

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Heerlen.Munt.Server.Services;
 
 /// <summary>Submitting signed commands and reading the chain (service <c>heerlen.munt.v1.Ledger</c>).</summary>
-public sealed class LedgerApi(MuntRuntime runtime, Sessions sessions, Limits limits, ISchnorrVerifier verifier, TimeProvider time, IOptions<ServerSettings> settings, ILogger<LedgerApi> log) : Contracts.V1.Ledger.LedgerBase
+public sealed class LedgerApi(MuntRuntime runtime, Sessions sessions, Limits limits, ISchnorrVerifier verifier, TimeProvider time, IOptions<ServerSettings> settings, IHostApplicationLifetime lifetime, ILogger<LedgerApi> log) : Contracts.V1.Ledger.LedgerBase
 {
     private const Roles ChainReaders = Roles.Auditor | Roles.Officer | Roles.Issuer;
 
@@ -107,8 +107,10 @@ public sealed class LedgerApi(MuntRuntime runtime, Sessions sessions, Limits lim
         var language = Languages.Of(context);
         if (request.FromHeight < 0) throw ApiErrors.Error("invalid_argument", language, "from_height must be 0 or more");
         long next = request.FromHeight;
-        var ct = context.CancellationToken;
-        while (!ct.IsCancellationRequested)
+        // The stream ends when the client leaves, or cleanly when the server stops.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var ct = stop.Token;
+        while (!lifetime.ApplicationStopping.IsCancellationRequested)
         {
             var changed = runtime.View.Changed; // take the signal before reading, so no entry slips between
             long height = runtime.Sequencer.Height;
@@ -119,7 +121,14 @@ public sealed class LedgerApi(MuntRuntime runtime, Sessions sessions, Limits lim
                 foreach (var (_, stored) in page) await responseStream.WriteAsync(Wire.Entry(stored, language), ct);
                 next += page.Count;
             }
-            await changed.WaitAsync(ct);
+            try
+            {
+                await changed.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 }

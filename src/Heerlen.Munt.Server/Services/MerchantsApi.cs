@@ -13,7 +13,7 @@ using Marten;
 namespace Heerlen.Munt.Server.Services;
 
 /// <summary>The till (service <c>heerlen.munt.v1.Merchants</c>).</summary>
-public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimeProvider time) : Merchants.MerchantsBase
+public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimeProvider time, IHostApplicationLifetime lifetime) : Merchants.MerchantsBase
 {
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -55,9 +55,10 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
     {
         var record = await FindAsync(request.Code, context);
         sessions.RequireSelf(context, record.Merchant);
-        var ct = context.CancellationToken;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var ct = stop.Token;
         string last = "";
-        while (true)
+        while (!lifetime.ApplicationStopping.IsCancellationRequested)
         {
             var changed = runtime.View.Changed;
             var message = ToMessage(record);
@@ -68,7 +69,14 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
             }
             if (message.Status != "open") return;
             long left = Math.Max(1, record.ExpiresAtMs - NowMs + 1);
-            await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(Math.Min(left, 60_000)), time, ct)).WaitAsync(ct);
+            try
+            {
+                await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(Math.Min(left, 60_000)), time, ct)).WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 
