@@ -32,10 +32,8 @@ public sealed class StatisticsApi(MuntRuntime runtime, Sessions sessions) : Stat
             .Where(w => (request.FromWeek.Length == 0 || string.CompareOrdinal(w.Week, request.FromWeek) >= 0) && (request.ToWeek.Length == 0 || string.CompareOrdinal(w.Week, request.ToWeek) <= 0))
             .OrderBy(w => w.Area, StringComparer.Ordinal).ThenBy(w => w.Week, StringComparer.Ordinal);
         var reply = new GetWeekFiguresResponse();
-        long asOf = 0;
         foreach (var w in weeks)
         {
-            asOf = Math.Max(asOf, w.LastHeight + 1);
             reply.Weeks.Add(new WeekFigures
             {
                 Area = w.Area,
@@ -57,7 +55,7 @@ public sealed class StatisticsApi(MuntRuntime runtime, Sessions sessions) : Stat
                 SuppressionThreshold = SuppressionThreshold,
             });
         }
-        reply.AsOfHeight = asOf;
+        reply.AsOfHeight = await runtime.Chain.ReadModelHeightAsync(Storage.Projections.StatisticsProjection.Name, context.CancellationToken);
         return reply;
     }
 

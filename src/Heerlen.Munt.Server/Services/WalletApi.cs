@@ -6,6 +6,7 @@ using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Ledger.Money;
 using Heerlen.Munt.Server.Api;
 using Heerlen.Munt.Server.Chain;
+using Heerlen.Munt.Storage.Projections;
 using Marten;
 using StoredBalance = Heerlen.Munt.Storage.Projections.Balance;
 using StoredLine = Heerlen.Munt.Storage.Projections.HistoryLine;
@@ -54,16 +55,10 @@ public sealed class WalletApi(MuntRuntime runtime, Sessions sessions) : Wallet.W
             .OrderByDescending(l => l.Height)
             .Take(size + 1)
             .ToListAsync(context.CancellationToken);
-        var reply = new History { Account = account, AsOfHeight = await HistoryHeightAsync(session, context.CancellationToken) };
+        var reply = new History { Account = account, AsOfHeight = await runtime.Chain.ReadModelHeightAsync(HistoryProjection.Name, context.CancellationToken) };
         foreach (var line in lines.Take(size)) reply.Lines.Add(ToLine(line, language));
         reply.NextBeforeHeight = lines.Count > size ? lines[size - 1].Height : 0;
         return reply;
-    }
-
-    private static async Task<long> HistoryHeightAsync(IQuerySession session, CancellationToken ct)
-    {
-        var progress = await session.Query<StoredLine>().OrderByDescending(l => l.Height).Select(l => l.Height).Take(1).ToListAsync(ct);
-        return progress.Count == 0 ? 0 : progress[0] + 1;
     }
 
     private static Contracts.V1.HistoryLine ToLine(StoredLine l, Language language) => new()

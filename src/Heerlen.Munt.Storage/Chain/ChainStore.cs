@@ -193,4 +193,25 @@ public sealed class ChainStore(IDocumentStore store, string chainId)
             return e.Height == height ? e : null;
         return null;
     }
+
+    /// <summary>
+    /// How many entries an async read model (e.g. <c>history</c>) has folded: the height the next entry it folds will
+    /// have. Read from Marten's progress table and the entry stream, both indexed.
+    /// </summary>
+    public async Task<long> ReadModelHeightAsync(string projectionName, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var session = Documents.QuerySession();
+            var folded = await session.AdvancedSql.QueryAsync<long>(
+                $"select coalesce((select e.version from {HeerlenStore.Schema}.mt_events e where e.stream_id = ? and e.seq_id <= " +
+                $"(select coalesce(max(p.last_seq_id), 0) from {HeerlenStore.Schema}.mt_event_progression p where p.name like ?) " +
+                "order by e.version desc limit 1), 0)", ct, ChainStreams.Entries(ChainId), projectionName + ":%");
+            return folded.Count == 0 ? 0 : folded[0];
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw StorageErrors.TranslateRead(e);
+        }
+    }
 }

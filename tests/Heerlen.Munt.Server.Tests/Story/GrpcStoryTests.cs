@@ -104,7 +104,9 @@ public sealed class GrpcStoryTests(ServerFixture fixture)
         Assert.True(Receipts.CheckpointsAreConsistent(consistency, operatorKey));
 
         // The resident's history says it in words.
+        await fixture.Server.Runtime.Daemon.CatchUpAsync(TimeSpan.FromSeconds(30));
         var history = await resident.HistoryAsync();
+        Assert.True(history.AsOfHeight > settled.Height, $"history folded up to {history.AsOfHeight}");
         Assert.Contains(history.Lines, l => l.Description.StartsWith("Je kreeg HM 15,00", StringComparison.Ordinal));
     }
 
