@@ -74,6 +74,14 @@ public sealed class MuntActor(MuntClient client, Wallet wallet)
     public async Task<(PaymentRequest Request, Submitted Payment)> PayRequestAsync(string code, CancellationToken ct = default)
     {
         var request = await Client.CallAsync(o => Client.Merchants.GetPaymentRequestAsync(new GetPaymentRequestRequest { Code = code }, o), await SessionAsync(ct), ct);
+        // The ledger would take a second payment naming the same request (it is just a reference): do not pay twice.
+        if (request.Status != "open")
+        {
+            bool dutch = Client.Options.Language != "en";
+            throw request.Status == "expired"
+                ? new MuntException("payment_request_expired", dutch ? "Deze betaalcode is verlopen. Vraag de winkel om een nieuwe." : "This payment code has expired. Ask the shop for a new one.", StatusCode.FailedPrecondition, "status expired")
+                : new MuntException("payment_request_already_paid", dutch ? "Deze betaalcode is al betaald." : "This payment code has already been paid.", StatusCode.FailedPrecondition, $"status {request.Status}");
+        }
         var id = new PaymentRequestId(UInt128.Parse(request.Id, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture));
         var paid = await PayAsync(AccountId.Parse(request.Merchant), new Amount(request.AmountCents), id, ct);
         return (request, paid);

@@ -32,7 +32,8 @@ public sealed record MuntClientOptions
 /// <param name="Height">Its entry's height.</param>
 /// <param name="EntryHash">Its entry's hash (hex).</param>
 /// <param name="WasRetry">True if the server had it already (a retry): it was done once, not twice.</param>
-public sealed record Submitted(long Height, string EntryHash, bool WasRetry);
+/// <param name="Command">The command's id (a refund names a payment by it; a settlement names a redemption by it).</param>
+public sealed record Submitted(long Height, string EntryHash, bool WasRetry, Heerlen.Munt.Ledger.Commands.CommandId Command);
 
 /// <summary>
 /// A connection to a Heerlen Munt server (gRPC over HTTP/2). Knows the chain id and the server's clock, submits signed
@@ -115,7 +116,7 @@ public sealed class MuntClient : IDisposable
             {
                 var reply = await CallAsync(o => Ledger.SubmitCommandAsync(request, o), null, ct);
                 if (!reply.Applied) throw new MuntRejectedException(reply.Outcome.Code, reply.Outcome.Message, reply.Height, reply.EntryHash);
-                return new Submitted(reply.Height, reply.EntryHash, reply.Retry);
+                return new Submitted(reply.Height, reply.EntryHash, reply.Retry, command.Command.Header.Id);
             }
             catch (MuntException e) when (e.IsTransient && e.Reason != "message_too_large" && attempt < Options.SubmitAttempts)
             {

@@ -12,8 +12,11 @@ namespace Heerlen.Munt.Server.Api;
 /// <param name="Account">The account and its roles now, or null for an anonymous call.</param>
 public sealed record Caller(AccountSnapshot? Account)
 {
-    /// <summary>True if the caller holds any of <paramref name="roles"/>.</summary>
-    public bool Has(Roles roles) => Account is not null && (Account.Roles & roles) != 0;
+    /// <summary>
+    /// True if the caller holds any of <paramref name="roles"/> and is not frozen: on the chain a frozen account can do
+    /// nothing, so a frozen officer or auditor must not keep reading everyone's data through the role either.
+    /// </summary>
+    public bool Has(Roles roles) => Account is { Frozen: false } && (Account.Roles & roles) != 0;
 
     /// <summary>True if the caller is the account <paramref name="id"/>.</summary>
     public bool Is(AccountId id) => Account is not null && Account.Id == id;

@@ -24,6 +24,8 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
         var merchant = sessions.RequireSelf(context, request.Merchant);
         var account = runtime.View.Account(merchant);
         if (account is null || !account.Roles.HasFlag(Roles.Merchant)) throw ApiErrors.Error("role_required", language, "only an admitted shop can ask for payment");
+        // A request that can never be paid would only leave a customer at the till puzzled.
+        if (account.Frozen || account.MerchantSuspended) throw ApiErrors.Error("merchant_not_active", language);
         if (request.AmountCents <= 0 || request.AmountCents > Amount.CentsMax) throw ApiErrors.Error("invalid_amount", language, "amount_cents must be above 0");
         int valid = request.ValidSeconds == 0 ? 300 : request.ValidSeconds;
         if (valid is < 30 or > 3600) throw ApiErrors.Error("invalid_argument", language, "valid_seconds must be 30 to 3600");
@@ -53,8 +55,10 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
     /// <inheritdoc />
     public override async Task WatchPaymentRequest(GetPaymentRequestRequest request, IServerStreamWriter<PaymentRequest> responseStream, ServerCallContext context)
     {
+        // The session first, as every other call: a stranger must not learn from the answer which codes exist.
+        var caller = sessions.Require(context);
         var record = await FindAsync(request.Code, context);
-        sessions.RequireSelf(context, record.Merchant);
+        if (!caller.Is(Sessions.ParseAccount(context, record.Merchant))) throw ApiErrors.Error("not_your_account", Languages.Of(context));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         var ct = stop.Token;
         string last = "";
