@@ -70,21 +70,34 @@ public sealed class MuntActor(MuntClient client, Wallet wallet)
     public Task<Submitted> PayAsync(AccountId merchant, Amount amount, PaymentRequestId? request = null, CancellationToken ct = default) =>
         DoAsync(h => new Pay(merchant, amount, request) { Header = h }, ct: ct);
 
-    /// <summary>Looks up a shop's payment request by its short code (or QR id) and pays exactly what it asks.</summary>
-    public async Task<(PaymentRequest Request, Submitted Payment)> PayRequestAsync(string code, CancellationToken ct = default)
+    /// <summary>
+    /// Looks up a shop's payment request by its short code (or id) and pays exactly what it asks. Give the shop and
+    /// amount the person confirmed (from the QR code, or read out at the till): the server's answer is checked against
+    /// them, so a server cannot redirect the payment.
+    /// </summary>
+    public async Task<(PaymentRequest Request, Submitted Payment)> PayRequestAsync(string code, AccountId? expectedMerchant = null, Amount? expectedAmount = null, CancellationToken ct = default)
     {
         var request = await Client.CallAsync(o => Client.Merchants.GetPaymentRequestAsync(new GetPaymentRequestRequest { Code = code }, o), await SessionAsync(ct), ct);
+        bool dutch = Client.Options.Language != "en";
+        if ((expectedMerchant is { } merchant && request.Merchant != merchant.ToString()) || (expectedAmount is { } amount && request.AmountCents != amount.Cents))
+            throw new MuntException("payment_request_mismatch", dutch ? "Deze betaalcode hoort niet bij deze winkel of dit bedrag. Er is niet betaald." : "This payment code does not belong to this shop or amount. Nothing was paid.", StatusCode.FailedPrecondition, "the server's request differs from what was confirmed");
         // The ledger would take a second payment naming the same request (it is just a reference): do not pay twice.
         if (request.Status != "open")
         {
-            bool dutch = Client.Options.Language != "en";
             throw request.Status == "expired"
                 ? new MuntException("payment_request_expired", dutch ? "Deze betaalcode is verlopen. Vraag de winkel om een nieuwe." : "This payment code has expired. Ask the shop for a new one.", StatusCode.FailedPrecondition, "status expired")
                 : new MuntException("payment_request_already_paid", dutch ? "Deze betaalcode is al betaald." : "This payment code has already been paid.", StatusCode.FailedPrecondition, $"status {request.Status}");
         }
-        var id = new PaymentRequestId(UInt128.Parse(request.Id, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture));
+        var id = PaymentRequestId.Parse(request.Id);
         var paid = await PayAsync(AccountId.Parse(request.Merchant), new Amount(request.AmountCents), id, ct);
         return (request, paid);
+    }
+
+    /// <summary>Pays what a till's QR code asks (see <see cref="PaymentQr"/>): the shop and amount in the code are the ones paid.</summary>
+    public Task<(PaymentRequest Request, Submitted Payment)> PayQrAsync(string qrPayload, CancellationToken ct = default)
+    {
+        var qr = PaymentQr.Parse(qrPayload);
+        return PayRequestAsync(qr.Request.ToString(), qr.Merchant, qr.Amount, ct);
     }
 
     // Shops.

@@ -104,7 +104,8 @@ public sealed class MuntClient : IDisposable
     /// Submits a signed command. When the server is unavailable, busy, or does not answer in time, the same bytes are
     /// sent again (with growing waits): the command id inside makes a retry return the first outcome, so nothing is
     /// ever done twice. Throws <see cref="MuntRejectedException"/> when the ledger recorded a rejection and
-    /// <see cref="MuntException"/> for every other "no".
+    /// <see cref="MuntException"/> for every other "no"; after the last attempt on a transient failure, the exception's
+    /// <see cref="MuntException.Unsettled"/> is the command to send again later.
     /// </summary>
     public async Task<Submitted> SubmitAsync(SignedCommand command, CancellationToken ct = default)
     {
@@ -122,6 +123,10 @@ public sealed class MuntClient : IDisposable
             {
                 await Task.Delay(wait, ct);
                 wait *= 2;
+            }
+            catch (MuntException e) when (e.IsTransient && e.Reason != "message_too_large")
+            {
+                throw e.WithUnsettled(command);
             }
         }
     }

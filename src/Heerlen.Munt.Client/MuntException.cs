@@ -31,8 +31,18 @@ public class MuntException : Exception
     /// <summary>Developer detail, if the server gave one.</summary>
     public string Detail { get; }
 
+    /// <summary>
+    /// When a submit gave up on a transient failure: the signed command, whose fate is unknown. Send exactly this
+    /// again later (<see cref="MuntClient.SubmitAsync"/>) — never build a new one, or a payment may be made twice.
+    /// </summary>
+    public Heerlen.Munt.Ledger.Commands.SignedCommand? Unsettled { get; init; }
+
     /// <summary>True for failures where trying the same command again later may work.</summary>
     public bool IsTransient => Status is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted;
+
+    /// <summary>The same error, carrying the command to resend.</summary>
+    public MuntException WithUnsettled(Heerlen.Munt.Ledger.Commands.SignedCommand command) =>
+        new(Reason, LocalizedMessage, Status, Detail, InnerException) { Unsettled = command };
 
     /// <summary>Reads the google.rpc.Status of an RpcException (or makes the best of one without it).</summary>
     public static MuntException From(RpcException e)

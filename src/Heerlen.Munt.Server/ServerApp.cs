@@ -80,12 +80,21 @@ public static class ServerApp
                 .AddServiceOptions<PeopleApi>(o => o.MaxReceiveMessageSize = settings.Limits.PhotoMessageBytesMax);
             builder.Services.AddGrpcReflection();
             builder.Services.AddGrpcHealthChecks()
-                .AddCheck("chain", () => runtime.Sequencer.Broken is { } broken
-                    ? HealthCheckResult.Unhealthy($"chain broken: {broken}")
+                .AddCheck("chain", () => runtime.Sequencer.Broken is { } broken ? HealthCheckResult.Unhealthy($"chain broken: {broken}")
+                    : runtime.View.Faulted ? HealthCheckResult.Unhealthy("the in-memory chain view failed to follow the chain (restart the server)")
                     : HealthCheckResult.Healthy($"{runtime.Sequencer.Height} entries"));
-            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.Limits.PhotoMessageBytesMax + 65_536);
+            // JSON carries a photo as base64, a third larger than the gRPC message.
+            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = (settings.Limits.PhotoMessageBytesMax / 3 * 4) + 65_536);
+            builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
+            {
+                o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor;
+                o.KnownProxies.Clear();
+                o.KnownIPNetworks.Clear();
+                foreach (var proxy in settings.TrustedProxies) o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            });
 
             var app = builder.Build();
+            if (settings.TrustedProxies.Length > 0) app.UseForwardedHeaders();
             app.MapGrpcService<LedgerApi>();
             app.MapGrpcService<WalletApi>();
             app.MapGrpcService<JobsApi>();
@@ -95,7 +104,7 @@ public static class ServerApp
             app.MapGrpcService<PeopleApi>();
             app.MapGrpcHealthChecksService();
             app.MapGrpcReflectionService();
-            app.MapGet("/healthz", () => runtime.Sequencer.Broken is null ? Results.Text("ok\n") : Results.Text("chain broken\n", statusCode: 503));
+            app.MapGet("/healthz", () => runtime.Sequencer.Broken is null && !runtime.View.Faulted ? Results.Text("ok\n") : Results.Text("unhealthy\n", statusCode: 503));
             await app.StartAsync(ct);
             string grpcUrl = Endpoint(app, "Grpc"), httpUrl = Endpoint(app, "Http");
             return new RunningServer(app, runtime, demo, grpcUrl, httpUrl);

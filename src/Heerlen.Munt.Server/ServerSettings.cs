@@ -27,6 +27,12 @@ public sealed class ServerSettings
     /// <summary>Longest wait before a non-empty block is sealed (milliseconds).</summary>
     public long BlockIntervalMs { get; set; } = 1000;
 
+    /// <summary>
+    /// Addresses of reverse proxies (TLS terminators) whose X-Forwarded-For is believed, so limits count clients, not
+    /// the proxy. Empty: the connection's own address counts.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
     /// <summary>Limits that keep one client from starving the others.</summary>
     public LimitSettings Limits { get; set; } = new();
 }
@@ -51,6 +57,12 @@ public sealed class LimitSettings
 
     /// <summary>Largest photo upload message (bytes): a 2 MiB photo and its fields.</summary>
     public int PhotoMessageBytesMax { get; set; } = (2 * 1024 * 1024) + 4096;
+
+    /// <summary>Submitted commands per second per client address (every one becomes an entry kept for ever).</summary>
+    public int SubmitsPerAddressPerSecond { get; set; } = 50;
+
+    /// <summary>Burst of submitted commands per client address.</summary>
+    public int SubmitsPerAddressBurst { get; set; } = 100;
 
     /// <summary>Open streams (entry streams, payment-request watches) at once per client address.</summary>
     public int StreamsPerAddress { get; set; } = 20;

@@ -32,9 +32,7 @@ internal static partial class Commands
                 $"Paid by {last.PaidBy} (entry {last.PaidHeight}, payment {last.PaidCommandId})."));
             return;
         }
-        throw last.Status == "expired"
-            ? new CliFailure("payment_request_expired", "De betaalcode is verlopen zonder betaling.", "The payment code expired without a payment.")
-            : new CliFailure("payment_request_paid_differently", $"Er is betaald met deze code, maar met een ander bedrag of aan een andere winkel (door {last.PaidBy}, regel {last.PaidHeight}).", $"This code was paid, but with another amount or to another shop (by {last.PaidBy}, entry {last.PaidHeight}).");
+        throw new CliFailure("payment_request_expired", "De betaalcode is verlopen zonder betaling.", "The payment code expired without a payment.");
     }
 
     /// <summary>"K7MX42QD" as "K7MX-42QD": easier to read aloud and type.</summary>

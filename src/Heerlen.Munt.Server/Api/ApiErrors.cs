@@ -40,6 +40,8 @@ public static class ApiErrors
         ["photo_not_found"] = (StatusCode.NotFound, "Deze foto is er niet (meer).", "This photo does not exist (any more)."),
         ["photo_too_large"] = (StatusCode.InvalidArgument, "De foto is te groot. Maak een kleinere foto (hoogstens 2 MB).", "The photo is too large. Take a smaller one (at most 2 MB)."),
         ["photo_type_unsupported"] = (StatusCode.InvalidArgument, "Stuur een foto als JPEG, PNG of WebP.", "Send a photo as JPEG, PNG or WebP."),
+        ["photo_not_expected"] = (StatusCode.FailedPrecondition, "U kunt alleen een foto sturen van een klus waarvoor u bent ingeschreven.", "You can only send a photo for a job you have signed up for."),
+        ["photo_quota_reached"] = (StatusCode.ResourceExhausted, "U heeft al veel foto's gestuurd. Wacht tot de gemeente ze heeft bekeken.", "You have sent many photos already. Wait until the municipality has looked at them."),
         ["rate_limited"] = (StatusCode.ResourceExhausted, "Te veel verzoeken tegelijk. Wacht even en probeer het opnieuw.", "Too many requests at once. Wait a moment and try again."),
         ["outcome_unknown"] = (StatusCode.Unavailable, "We weten nog niet of het gelukt is. Probeer het opnieuw: u betaalt nooit twee keer.", "We do not know yet whether it worked. Try again: you will never pay twice."),
         ["internal_error"] = (StatusCode.Internal, "Er ging iets mis bij ons. Probeer het later opnieuw.", "Something went wrong on our side. Please try again later."),

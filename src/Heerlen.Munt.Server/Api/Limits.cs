@@ -15,7 +15,9 @@ public sealed class Limits : IDisposable
     private readonly LimitSettings _settings;
     private readonly PartitionedRateLimiter<string> _perAddress;
     private readonly PartitionedRateLimiter<string> _perKey;
+    private readonly PartitionedRateLimiter<string> _submitsPerAddress;
     private readonly ConcurrentDictionary<string, int> _streams = new();
+    private readonly object _streamGate = new();
 
     /// <summary>Makes the limiters from the settings.</summary>
     public Limits(IOptions<ServerSettings> settings)
@@ -23,6 +25,17 @@ public sealed class Limits : IDisposable
         _settings = settings.Value.Limits;
         _perAddress = Buckets(_settings.PerAddressPerSecond, _settings.PerAddressBurst);
         _perKey = Buckets(_settings.PerKeyPerSecond, _settings.PerKeyBurst);
+        _submitsPerAddress = Buckets(_settings.SubmitsPerAddressPerSecond, _settings.SubmitsPerAddressBurst);
+    }
+
+    /// <summary>
+    /// Takes a token for a submitted command from the caller's address. Every accepted command is an entry kept for
+    /// ever (a rejection too) and accounts cost nothing to open, so submits get a budget of their own per address.
+    /// </summary>
+    public void TakeSubmitForAddress(ServerCallContext context)
+    {
+        using var lease = _submitsPerAddress.AttemptAcquire(AddressOf(context));
+        if (!lease.IsAcquired) throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many commands from this address");
     }
 
     /// <summary>Takes a token for the caller's address or throws <c>rate_limited</c>.</summary>
@@ -43,13 +56,22 @@ public sealed class Limits : IDisposable
     public IDisposable OpenStream(ServerCallContext context)
     {
         string address = AddressOf(context);
-        int open = _streams.AddOrUpdate(address, 1, (_, n) => n + 1);
-        if (open > _settings.StreamsPerAddress)
+        lock (_streamGate)
         {
-            _streams.AddOrUpdate(address, 0, (_, n) => n - 1);
-            throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many open streams from this address");
+            int open = _streams.GetValueOrDefault(address);
+            if (open >= _settings.StreamsPerAddress) throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many open streams from this address");
+            _streams[address] = open + 1;
         }
-        return new StreamHandle(() => _streams.AddOrUpdate(address, 0, (_, n) => n - 1));
+        return new StreamHandle(() =>
+        {
+            lock (_streamGate)
+            {
+                // Forget an address with no open stream, so the table does not grow with every address ever seen.
+                int left = _streams.GetValueOrDefault(address) - 1;
+                if (left <= 0) _streams.TryRemove(address, out _);
+                else _streams[address] = left;
+            }
+        });
     }
 
     /// <inheritdoc />
@@ -57,10 +79,24 @@ public sealed class Limits : IDisposable
     {
         _perAddress.Dispose();
         _perKey.Dispose();
+        _submitsPerAddress.Dispose();
     }
 
-    private static string AddressOf(ServerCallContext context) =>
-        context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>
+    /// The client's address as a limit key: IPv4 as it is, IPv6 by its /64 prefix (one household or phone gets a whole
+    /// /64, so counting single IPv6 addresses would give one client billions of budgets). Behind a trusted proxy this
+    /// is the forwarded address (<c>Munt:TrustedProxies</c>).
+    /// </summary>
+    internal static string AddressOf(ServerCallContext context)
+    {
+        var ip = context.GetHttpContext().Connection.RemoteIpAddress;
+        if (ip is null) return "unknown";
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        if (ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return ip.ToString();
+        byte[] bytes = ip.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 
     private static PartitionedRateLimiter<string> Buckets(int perSecond, int burst) =>
         PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
@@ -125,6 +161,9 @@ public sealed class ApiInterceptor(Limits limits, ILogger<ApiInterceptor> log) :
     private RpcException Translate(Exception e, ServerCallContext context)
     {
         var language = Languages.Of(context);
+        if (e is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+            return new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled or its deadline passed")); // nobody is listening
+        if (e is not Storage.StorageException && IsDatabaseFailure(e)) e = Storage.StorageErrors.TranslateRead(e);
         if (e is Storage.StorageException storage)
         {
             log.LogWarning("storage failure in {Method}: {Code} {Detail}", context.Method, storage.Code, storage.Detail);
@@ -132,5 +171,13 @@ public sealed class ApiInterceptor(Limits limits, ILogger<ApiInterceptor> log) :
         }
         log.LogError(e, "unexpected failure in {Method}", context.Method);
         return ApiErrors.Error("internal_error", language, context.GetHttpContext().TraceIdentifier);
+    }
+
+    /// <summary>A PostgreSQL, Npgsql or Marten failure (on a read: the writes translate their own).</summary>
+    private static bool IsDatabaseFailure(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is Npgsql.NpgsqlException || x.GetType().Namespace?.StartsWith("Marten", StringComparison.Ordinal) == true) return true;
+        return false;
     }
 }

@@ -32,6 +32,7 @@ public sealed class Sessions(ChainView chain, ISchnorrVerifier verifier, TimePro
     private const int CacheMax = 100_000;
     private readonly ConcurrentDictionary<string, SessionToken> _checked = new(StringComparer.Ordinal);
     private readonly TimeSpan _skew = TimeSpan.FromSeconds(settings.Value.SessionClockSkewSeconds);
+    private int _cached;
 
     /// <summary>The caller, anonymous if no session was sent; a session that was sent must be valid.</summary>
     public Caller Identify(ServerCallContext context)
@@ -41,10 +42,25 @@ public sealed class Sessions(ChainView chain, ISchnorrVerifier verifier, TimePro
         var language = Languages.Of(context);
         string text = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : header.Trim();
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (!_checked.TryGetValue(text, out var token))
+        if (_checked.TryGetValue(text, out var token))
         {
-            if (!SessionToken.TryParse(text, out token, out string problem)) throw ApiErrors.Error("session_invalid", language, problem);
-            var check = token!.Check(chain.ChainId, now, verifier, _skew);
+            if (token.ExpiresAtMs <= now - (long)_skew.TotalMilliseconds)
+            {
+                if (_checked.TryRemove(text, out _)) Interlocked.Decrement(ref _cached);
+                throw ApiErrors.Error("session_expired", language);
+            }
+        }
+        else if (!SessionToken.TryParse(text, out token, out string problem))
+        {
+            throw ApiErrors.Error("session_invalid", language, problem);
+        }
+        // The cheap checks first (no signature): the account must exist and the key must be its key now — checked on
+        // every call, so after a key rotation the old key's sessions stop at once.
+        var account = chain.Account(token!.Account) ?? throw ApiErrors.Error("session_invalid", language, "the session's account does not exist");
+        if (account.CurrentKey != token.Key) throw ApiErrors.Error("session_key_not_current", language);
+        if (!_checked.ContainsKey(text))
+        {
+            var check = token.Check(chain.ChainId, now, verifier, _skew);
             switch (check)
             {
                 case SessionCheck.Valid: break;
@@ -52,17 +68,14 @@ public sealed class Sessions(ChainView chain, ISchnorrVerifier verifier, TimePro
                 case SessionCheck.NotYetValid: throw ApiErrors.Error("session_not_yet_valid", language);
                 default: throw ApiErrors.Error("session_invalid", language, check.ToString());
             }
-            if (_checked.Count >= CacheMax) _checked.Clear();
-            _checked[text] = token;
+            // Only sessions of real accounts with their current key get here, each checked once.
+            if (Interlocked.Increment(ref _cached) > CacheMax)
+            {
+                _checked.Clear();
+                Interlocked.Exchange(ref _cached, 1);
+            }
+            if (!_checked.TryAdd(text, token)) Interlocked.Decrement(ref _cached);
         }
-        else if (token.ExpiresAtMs <= now - (long)_skew.TotalMilliseconds)
-        {
-            _checked.TryRemove(text, out _);
-            throw ApiErrors.Error("session_expired", language);
-        }
-        var account = chain.Account(token.Account) ?? throw ApiErrors.Error("session_invalid", language, "the session's account does not exist");
-        // Checked on every call: after a key rotation, sessions of the old key stop working at once.
-        if (account.CurrentKey != token.Key) throw ApiErrors.Error("session_key_not_current", language);
         limits.TakeForKey(account.Id.ToString(), context);
         return new Caller(account);
     }

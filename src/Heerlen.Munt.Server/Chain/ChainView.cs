@@ -42,9 +42,11 @@ public sealed class ChainView : IChainObserver
     private MerkleTree _tree = new();
     private MerkleTree? _loading;
     private List<Block> _blocks = [];
-    private readonly ConcurrentDictionary<AccountId, AccountSnapshot> _accounts = new();
-    private readonly ConcurrentDictionary<AccountId, IReadOnlyList<RedemptionSnapshot>> _redemptions = new();
-    private readonly ConcurrentDictionary<PaymentRequestId, RequestPayment> _requestPayments = new();
+    // Replaced whole after a (re)load, so readers never see them half filled.
+    private volatile ConcurrentDictionary<AccountId, AccountSnapshot> _accounts = new();
+    private volatile ConcurrentDictionary<AccountId, IReadOnlyList<RedemptionSnapshot>> _redemptions = new();
+    private volatile ConcurrentDictionary<PaymentRequestId, IReadOnlyList<RequestPayment>> _requestPayments = new();
+    private ConcurrentDictionary<PaymentRequestId, IReadOnlyList<RequestPayment>>? _loadingPayments;
     private TaskCompletionSource _changed = NewSignal();
     private long _height;
 
@@ -111,8 +113,14 @@ public sealed class ChainView : IChainObserver
     /// <summary>A shop's redemptions, oldest first.</summary>
     public IReadOnlyList<RedemptionSnapshot> RedemptionsOf(AccountId merchant) => _redemptions.TryGetValue(merchant, out var r) ? r : [];
 
-    /// <summary>The payment that answered a payment request, or null.</summary>
-    public RequestPayment? PaymentFor(PaymentRequestId request) => _requestPayments.TryGetValue(request, out var p) ? p : null;
+    /// <summary>At most this many payments naming one request are remembered (anyone can name any request).</summary>
+    public const int PaymentsPerRequestMax = 16;
+
+    /// <summary>The payments that named a payment request, oldest first (anyone may name any request: check shop and amount).</summary>
+    public IReadOnlyList<RequestPayment> PaymentsFor(PaymentRequestId request) => _requestPayments.TryGetValue(request, out var p) ? p : [];
+
+    /// <summary>True if keeping this view in step failed (a bug): its answers may be stale, and health says so.</summary>
+    public bool Faulted { get; private set; }
 
     /// <summary>Completes when the next entry or block is stored (or the chain is reloaded).</summary>
     public Task Changed
@@ -126,45 +134,53 @@ public sealed class ChainView : IChainObserver
     /// <inheritdoc />
     public void LoadStarted()
     {
-        lock (_gate) _loading = new MerkleTree();
+        lock (_gate)
+        {
+            _loading = new MerkleTree();
+            _loadingPayments = new();
+        }
     }
 
     /// <inheritdoc />
-    public void EntryVerified(Entry entry)
+    public void EntryVerified(Entry entry) => Guard(() =>
     {
         _loading?.Append(entry.Hash);
-        NotePayment(entry);
-    }
+        if (_loadingPayments is { } payments) NotePayment(entry, payments);
+    });
 
     /// <inheritdoc />
-    public void LoadFinished(LoadedChain loaded)
+    public void LoadFinished(LoadedChain loaded) => Guard(() =>
     {
         var state = loaded.Replay.State;
-        _accounts.Clear();
-        foreach (var (id, account) in state.Accounts) _accounts[id] = Snapshot(id, account);
-        _redemptions.Clear();
+        var accounts = new ConcurrentDictionary<AccountId, AccountSnapshot>();
+        foreach (var (id, account) in state.Accounts) accounts[id] = Snapshot(id, account);
+        var redemptions = new ConcurrentDictionary<AccountId, IReadOnlyList<RedemptionSnapshot>>();
         foreach (var group in state.RedemptionsById.GroupBy(r => r.Key.Merchant))
-            _redemptions[group.Key] = group.Select(r => new RedemptionSnapshot(r.Key.Id, r.Value.Amount.Cents, r.Value.BankReference)).ToList();
+            redemptions[group.Key] = group.Select(r => new RedemptionSnapshot(r.Key.Id, r.Value.Amount.Cents, r.Value.BankReference)).ToList();
         CopyChainFacts(state);
         lock (_gate)
         {
+            _accounts = accounts;
+            _redemptions = redemptions;
+            _requestPayments = _loadingPayments ?? new();
+            _loadingPayments = null;
             _tree = _loading ?? new MerkleTree();
             _loading = null;
             _blocks = loaded.VerifiedBlocks.Where(b => b.TreeSize <= _tree.Size).ToList();
             Interlocked.Exchange(ref _height, _tree.Size);
             Signal();
         }
-    }
+    });
 
     /// <inheritdoc />
-    public void Committed(IReadOnlyList<RecordedEntry> entries, IReadOnlyList<Block> blocks, LedgerState state)
+    public void Committed(IReadOnlyList<RecordedEntry> entries, IReadOnlyList<Block> blocks, LedgerState state) => Guard(() =>
     {
         var touched = new HashSet<AccountId>();
         var merchantsRedeeming = new HashSet<AccountId>();
         foreach (var recorded in entries)
         {
             var entry = recorded.Entry;
-            NotePayment(entry);
+            NotePayment(entry, _requestPayments);
             var decoded = SignedCommand.Decode(entry.Envelope, null).Command?.Command;
             if (decoded is null) continue;
             touched.Add(decoded.Header.Actor);
@@ -189,17 +205,34 @@ public sealed class ChainView : IChainObserver
         lock (_gate)
         {
             foreach (var recorded in entries) _tree.Append(recorded.Entry.Hash);
-            if (blocks.Count > 0) _blocks = [.. _blocks, .. blocks];
+            _blocks.AddRange(blocks);
             Interlocked.Exchange(ref _height, _tree.Size);
             Signal();
         }
-    }
+    });
 
-    private void NotePayment(Entry entry)
+    private static void NotePayment(Entry entry, ConcurrentDictionary<PaymentRequestId, IReadOnlyList<RequestPayment>> payments)
     {
         if (entry.Outcome != RejectionCode.None) return;
-        if (SignedCommand.Decode(entry.Envelope, null).Command?.Command is Pay { Request: { } request } pay)
-            _requestPayments.TryAdd(request, new RequestPayment(entry.Height, pay.Header.Actor, pay.Merchant, pay.Amount.Cents, pay.Header.Id));
+        if (SignedCommand.Decode(entry.Envelope, null).Command?.Command is not Pay { Request: { } request } pay) return;
+        var payment = new RequestPayment(entry.Height, pay.Header.Actor, pay.Merchant, pay.Amount.Cents, pay.Header.Id);
+        payments.AddOrUpdate(request, [payment], (_, list) => list.Count >= PaymentsPerRequestMax ? list : [.. list, payment]);
+    }
+
+    /// <summary>
+    /// The sequencer calls this view after storing a batch and before answering its callers: a bug here must not stop
+    /// the writer. It is logged by health (<see cref="Faulted"/>), and the view is rebuilt on the next reload.
+    /// </summary>
+    private void Guard(Action update)
+    {
+        try
+        {
+            update();
+        }
+        catch (Exception)
+        {
+            Faulted = true;
+        }
     }
 
     private void CopyChainFacts(LedgerState state)

@@ -4,7 +4,7 @@ namespace Heerlen.Munt.Server.Chain;
 
 /// <summary>
 /// A shop's payment request (the QR code at the till), kept off the chain in PostgreSQL. The chain only ever sees its
-/// id, inside the resident's Pay command; whether it was paid is read from the chain (<see cref="ChainView.PaymentFor"/>).
+/// id, inside the resident's Pay command; whether it was paid is read from the chain (<see cref="ChainView.PaymentsFor"/>).
 /// </summary>
 public sealed class PaymentRequestRecord
 {

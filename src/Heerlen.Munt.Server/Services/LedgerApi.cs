@@ -40,6 +40,7 @@ public sealed class LedgerApi(MuntRuntime runtime, Sessions sessions, Limits lim
     public override async Task<SubmitCommandResponse> SubmitCommand(SubmitCommandRequest request, ServerCallContext context)
     {
         var language = Languages.Of(context);
+        limits.TakeSubmitForAddress(context);
         var decoded = SignedCommand.Decode(request.Envelope.Span, runtime.Chain.ChainId);
         if (decoded.Command is null) throw ApiErrors.Refusal(decoded.Refusal, language, decoded.Detail);
         var verified = VerifiedCommand.Verify(decoded.Command, verifier) ?? throw ApiErrors.Refusal(RejectionCode.BadSignature, language);
@@ -77,12 +78,23 @@ public sealed class LedgerApi(MuntRuntime runtime, Sessions sessions, Limits lim
     /// <inheritdoc />
     public override async Task<Contracts.V1.Entry> GetEntry(GetEntryRequest request, ServerCallContext context)
     {
-        sessions.RequireRole(context, ChainReaders);
+        // Auditors, officers and the issuer read any entry; anyone else only an entry they are a party to (their
+        // receipt: with the inclusion proof it shows their own command and its outcome are in the signed chain).
+        var caller = sessions.Require(context);
         var language = Languages.Of(context);
-        if (request.Height < 0 || request.Height >= runtime.Sequencer.Height) throw ApiErrors.Error("entry_not_found", language, $"the chain has {runtime.Sequencer.Height} entries");
+        if (request.Height < 0 || request.Height >= runtime.Sequencer.Height)
+        {
+            if (!caller.Has(ChainReaders)) throw ApiErrors.Error("role_required", language, $"needs one of: {ChainReaders}, or to be a party to the entry");
+            throw ApiErrors.Error("entry_not_found", language, $"the chain has {runtime.Sequencer.Height} entries");
+        }
         var stored = await runtime.Chain.ReadEntryAsync(request.Height, context.CancellationToken) ?? throw ApiErrors.Error("entry_not_found", language);
+        if (!caller.Has(ChainReaders) && !IsParty(stored.Facts, caller.Account!.Id.ToString()))
+            throw ApiErrors.Error("role_required", language, $"needs one of: {ChainReaders}, or to be a party to the entry");
         return Wire.Entry(stored, language);
     }
+
+    private static bool IsParty(Ledger.Facts.EntryFacts facts, string account) =>
+        facts.Actor == account || facts.Subject == account || facts.Movements.Any(m => m.From == account || m.To == account);
 
     /// <inheritdoc />
     public override async Task<ListEntriesResponse> ListEntries(ListEntriesRequest request, ServerCallContext context)

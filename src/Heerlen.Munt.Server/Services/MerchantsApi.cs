@@ -42,14 +42,14 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
         await using var session = runtime.Documents.LightweightSession();
         session.Insert(record);
         await session.SaveChangesAsync(context.CancellationToken);
-        return ToMessage(record);
+        return ToMessage(record, sessions.Identify(context));
     }
 
     /// <inheritdoc />
     public override async Task<PaymentRequest> GetPaymentRequest(GetPaymentRequestRequest request, ServerCallContext context)
     {
-        sessions.Require(context);
-        return ToMessage(await FindAsync(request.Code, context));
+        var caller = sessions.Require(context);
+        return ToMessage(await FindAsync(request.Code, context), caller);
     }
 
     /// <inheritdoc />
@@ -65,7 +65,7 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
         while (!lifetime.ApplicationStopping.IsCancellationRequested)
         {
             var changed = runtime.View.Changed;
-            var message = ToMessage(record);
+            var message = ToMessage(record, caller);
             if (message.Status != last)
             {
                 await responseStream.WriteAsync(message, ct);
@@ -75,7 +75,10 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
             long left = Math.Max(1, record.ExpiresAtMs - NowMs + 1);
             try
             {
-                await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(Math.Min(left, 60_000)), time, ct)).WaitAsync(ct);
+                using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(Math.Min(left, 60_000)), time, timer.Token)).WaitAsync(ct);
+                await timer.CancelAsync(); // the delay's timer goes with it, not 60 s later
+
             }
             catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
             {
@@ -132,18 +135,27 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
             ? await session.LoadAsync<PaymentRequestRecord>(typed.ToLowerInvariant(), context.CancellationToken)
             : await session.Query<PaymentRequestRecord>().Where(r => r.ShortCode == typed).OrderByDescending(r => r.CreatedAtMs).FirstOrDefaultAsync(context.CancellationToken);
         // An expired, unpaid request is as good as gone: its code may be typed by mistake for a new one.
-        if (record is null || (record.ExpiresAtMs <= NowMs && Paid(record) is null && typed.Length != 32)) throw ApiErrors.Error("payment_request_not_found", language);
+        if (record is null || (record.ExpiresAtMs <= NowMs && Settling(record) is null && typed.Length != 32)) throw ApiErrors.Error("payment_request_not_found", language);
         return record;
     }
 
-    private RequestPayment? Paid(PaymentRequestRecord record) =>
-        runtime.View.PaymentFor(new PaymentRequestId(UInt128.Parse(record.Id, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)));
-
-    private PaymentRequest ToMessage(PaymentRequestRecord r)
+    /// <summary>
+    /// The payment that settles the request: one to this shop, of exactly this amount, naming it. Anyone can name any
+    /// request in a Pay command (it is only a reference on the chain), so payments to other shops or of other amounts
+    /// are ignored here: a stranger paying 1 cent naming the request cannot make the customer's payment unseen.
+    /// </summary>
+    private RequestPayment? Settling(PaymentRequestRecord record)
     {
-        var paid = Paid(r);
-        bool matches = paid is not null && paid.Merchant.ToString() == r.Merchant && paid.AmountCents == r.AmountCents;
-        string status = matches ? "paid" : paid is not null ? "paid_differently" : r.ExpiresAtMs <= NowMs ? "expired" : "open";
+        var id = new PaymentRequestId(UInt128.Parse(record.Id, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+        return runtime.View.PaymentsFor(id).FirstOrDefault(p => p.Merchant.ToString() == record.Merchant && p.AmountCents == record.AmountCents);
+    }
+
+    /// <summary>The request as <paramref name="caller"/> may see it: who paid only for the shop and the payer.</summary>
+    private PaymentRequest ToMessage(PaymentRequestRecord r, Caller caller)
+    {
+        var paid = Settling(r);
+        string status = paid is not null ? "paid" : r.ExpiresAtMs <= NowMs ? "expired" : "open";
+        bool party = caller.Account is { } account && (account.Id.ToString() == r.Merchant || (paid is not null && paid.Payer == account.Id));
         return new PaymentRequest
         {
             Id = r.Id,
@@ -154,10 +166,10 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
             CreatedAtMs = r.CreatedAtMs,
             ExpiresAtMs = r.ExpiresAtMs,
             Status = status,
-            PaidHeight = paid?.Height ?? -1,
-            PaidBy = paid?.Payer.ToString() ?? "",
+            PaidHeight = party ? paid?.Height ?? -1 : -1,
+            PaidBy = party ? paid?.Payer.ToString() ?? "" : "",
             ChainId = runtime.Chain.ChainId,
-            PaidCommandId = paid?.Command.ToString() ?? "",
+            PaidCommandId = party ? paid?.Command.ToString() ?? "" : "",
         };
     }
 }

@@ -3,6 +3,7 @@ using Heerlen.Munt.Contracts.V1;
 using Heerlen.Munt.Ledger.Accounts;
 using Heerlen.Munt.Server.Api;
 using Heerlen.Munt.Server.Chain;
+using Heerlen.Munt.Storage.Projections;
 using Marten;
 using StoredWork = Heerlen.Munt.Storage.Projections.JobWork;
 
@@ -12,6 +13,9 @@ namespace Heerlen.Munt.Server.Services;
 public sealed class PeopleApi(MuntRuntime runtime, Sessions sessions, TimeProvider time) : People.PeopleBase
 {
     private const int FieldLengthMax = 200;
+
+    /// <summary>Photos one account may keep stored at once (they are erased with the personal data).</summary>
+    public const int PhotosPerAccountMax = 20;
     private static readonly string[] PhotoTypes = ["image/jpeg", "image/png", "image/webp"];
 
     /// <inheritdoc />
@@ -46,6 +50,15 @@ public sealed class PeopleApi(MuntRuntime runtime, Sessions sessions, TimeProvid
         var language = Languages.Of(context);
         if (!PhotoTypes.Contains(request.ContentType)) throw ApiErrors.Error("photo_type_unsupported", language);
         if (request.Photo.Length == 0 || request.Photo.Length > Storage.People.PersonalData.PhotoBytesMax) throw ApiErrors.Error("photo_too_large", language, $"1 to {Storage.People.PersonalData.PhotoBytesMax} bytes");
+        // A photo is evidence of work: only while the account has a job to report, and not without end.
+        string account = id.ToString();
+        await using (var session = runtime.Documents.QuerySession())
+        {
+            if (!await session.Query<StoredWork>().AnyAsync(w => w.Worker == account && (w.Status == JobWorkStatus.Enrolled || w.Status == JobWorkStatus.Submitted), context.CancellationToken))
+                throw ApiErrors.Error("photo_not_expected", language, "no job is waiting for this account's report");
+            if (await session.Query<Storage.People.JobPhoto>().CountAsync(p => p.Account == account, context.CancellationToken) >= PhotosPerAccountMax)
+                throw ApiErrors.Error("photo_quota_reached", language, $"at most {PhotosPerAccountMax} photos are kept per account");
+        }
         byte[] hash = await runtime.People.SavePhotoAsync(id, request.ContentType, request.Photo.ToByteArray(), context.CancellationToken);
         return new UploadJobPhotoResponse { EvidenceHash = Convert.ToHexStringLower(hash) };
     }

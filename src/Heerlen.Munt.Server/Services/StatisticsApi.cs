@@ -23,13 +23,19 @@ public sealed class StatisticsApi(MuntRuntime runtime, Sessions sessions) : Stat
     {
         sessions.RequireRole(context, Roles.Auditor | Roles.Officer);
         var language = Languages.Of(context);
-        if (!IsWeekOrEmpty(request.FromWeek) || !IsWeekOrEmpty(request.ToWeek))
+        if (!TryWeekStart(request.FromWeek, out var from) || !TryWeekStart(request.ToWeek, out var to))
             throw ApiErrors.Error("invalid_argument", language, "weeks look like 2026-W48");
+        // The weeks asked for, named one by one so the database selects them by its index: at most ten years at once.
+        var last = to ?? DateTime.UtcNow.Date;
+        var first = from ?? last.AddDays(-7 * (WeeksMax - 1));
+        if (first > last || (last - first).TotalDays > 7 * (WeeksMax - 1))
+            throw ApiErrors.Error("invalid_argument", language, $"from_week must not be after to_week, and at most {WeeksMax} weeks at once");
+        var names = new List<string>();
+        for (var monday = first; monday <= last; monday = monday.AddDays(7)) names.Add(WeekName(monday));
         await using var session = runtime.Documents.QuerySession();
-        IQueryable<StoredWeek> query = session.Query<StoredWeek>();
+        IQueryable<StoredWeek> query = session.Query<StoredWeek>().Where(w => names.Contains(w.Week));
         if (request.Area.Length > 0) query = query.Where(w => w.Area == request.Area);
-        var weeks = (await query.OrderBy(w => w.Week).Take(5000).ToListAsync(context.CancellationToken))
-            .Where(w => (request.FromWeek.Length == 0 || string.CompareOrdinal(w.Week, request.FromWeek) >= 0) && (request.ToWeek.Length == 0 || string.CompareOrdinal(w.Week, request.ToWeek) <= 0))
+        var weeks = (await query.ToListAsync(context.CancellationToken))
             .OrderBy(w => w.Area, StringComparer.Ordinal).ThenBy(w => w.Week, StringComparer.Ordinal);
         var reply = new GetWeekFiguresResponse();
         foreach (var w in weeks)
@@ -61,6 +67,21 @@ public sealed class StatisticsApi(MuntRuntime runtime, Sessions sessions) : Stat
 
     private static int Suppress(int persons) => persons < SuppressionThreshold ? -1 : persons;
 
-    private static bool IsWeekOrEmpty(string week) =>
-        week.Length == 0 || (week.Length == 8 && week[4] == '-' && week[5] == 'W' && week[..4].All(char.IsAsciiDigit) && week[6..].All(char.IsAsciiDigit));
+    private const int WeeksMax = 520;
+
+    /// <summary>The Monday of an ISO week "2026-W48"; null for empty; false if malformed or not a real week.</summary>
+    private static bool TryWeekStart(string week, out DateTime? monday)
+    {
+        monday = null;
+        if (week.Length == 0) return true;
+        if (week.Length != 8 || week[4] != '-' || week[5] != 'W'
+            || !int.TryParse(week.AsSpan(0, 4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int year)
+            || !int.TryParse(week.AsSpan(6, 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int number)
+            || year < 2000 || year > 9998 || number < 1 || number > System.Globalization.ISOWeek.GetWeeksInYear(year)) return false;
+        monday = System.Globalization.ISOWeek.ToDateTime(year, number, DayOfWeek.Monday);
+        return true;
+    }
+
+    private static string WeekName(DateTime day) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{System.Globalization.ISOWeek.GetYear(day)}-W{System.Globalization.ISOWeek.GetWeekOfYear(day):00}");
 }

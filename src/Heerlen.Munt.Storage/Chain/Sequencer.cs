@@ -186,18 +186,21 @@ public sealed class Sequencer : IAsyncDisposable
     {
         _lastLoad = LoadSummary.Of(loaded);
         _storedBlocks = loaded.StoredBlocks;
-        _observer?.LoadFinished(loaded);
         if (!loaded.Intact)
         {
             Interlocked.Exchange(ref _storedEntries, loaded.Report.FailedAtHeight ?? loaded.Report.EntriesVerified);
             _broken = _lastLoad;
             _engine = null;
-            return;
         }
-        Interlocked.Exchange(ref _storedEntries, loaded.StoredEntries);
-        _engine = loaded.Report.EntriesVerified == 0
-            ? new LedgerEngine(ChainId, _operatorKey, _verifier, _options.Blocks, durable: true)
-            : LedgerEngine.Resume(loaded.Replay, _operatorKey, _verifier, _options.Blocks);
+        else
+        {
+            Interlocked.Exchange(ref _storedEntries, loaded.StoredEntries);
+            _engine = loaded.Report.EntriesVerified == 0
+                ? new LedgerEngine(ChainId, _operatorKey, _verifier, _options.Blocks, durable: true)
+                : LedgerEngine.Resume(loaded.Replay, _operatorKey, _verifier, _options.Blocks);
+        }
+        // Last, so an observer that reads Height then (a stream waiting for entries) sees the reloaded one.
+        _observer?.LoadFinished(loaded);
     }
 
     private async Task RunAsync()

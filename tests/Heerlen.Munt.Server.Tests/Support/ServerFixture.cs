@@ -57,6 +57,8 @@ public sealed class ServerFixture : IAsyncLifetime
             ["Munt:BlockIntervalMs"] = "100",
             ["Munt:Limits:PerAddressPerSecond"] = "100000",
             ["Munt:Limits:PerAddressBurst"] = "100000",
+            ["Munt:Limits:SubmitsPerAddressPerSecond"] = "100000",
+            ["Munt:Limits:SubmitsPerAddressBurst"] = "100000",
             ["Munt:Limits:PerKeyPerSecond"] = "1000",
             ["Munt:Limits:PerKeyBurst"] = "1000",
             ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{FreePort()}",
