@@ -29,6 +29,9 @@ public sealed class ServerFixture : IAsyncLifetime
     private EmbeddedPostgres? _cluster;
     private int _databases;
 
+    /// <summary>The PostgreSQL cluster every server of the collection uses (outage tests stop and restart it).</summary>
+    public EmbeddedPostgres Cluster => _cluster ?? throw new InvalidOperationException("the cluster has not started");
+
     /// <summary>The shared demo server.</summary>
     public RunningServer Server { get; private set; } = null!;
 
@@ -82,6 +85,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     /// <summary>A demo wallet by name (issuer, officer-anouk, officer-bas, cbs, bakkerij-bollen, fietsenmaker-fons, boekhandel-blad, sanne, …).</summary>
     public Wallet Demo(string name) => Wallet.Restore(Keys[name].Phrase);
+
+    /// <summary>A demo wallet of another server started by <see cref="StartServerAsync"/> (each has its own demo keys).</summary>
+    public static Wallet Demo(RunningServer server, string name) => Wallet.Restore(server.DemoKeys![name].Phrase);
 
     /// <summary>Stops a server started by <see cref="StartServerAsync"/> (e.g. to restart on the same database).</summary>
     public async Task StopAsync(RunningServer server)
