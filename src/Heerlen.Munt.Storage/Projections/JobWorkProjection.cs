@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Heerlen.Munt.Ledger.Chain;
 using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Ledger.Facts;
@@ -76,7 +75,7 @@ public sealed class JobWork
 /// Enrolments per job and worker, inline, so a worker sees a submission and an officer a decision at once.
 /// The evidence hash and the rejection reason are no facts, so it reads them from the entry's command.
 /// </summary>
-public sealed class JobWorkProjection : FactsProjection
+public sealed class JobWorkProjection : RecordedEntriesProjection
 {
     /// <summary>The projection's name.</summary>
     public const string Name = "job_work";
@@ -111,10 +110,6 @@ public sealed class JobWorkProjection : FactsProjection
         }
         if (changed.Count > 0) operations.Store(changed.Values.ToArray());
     }
-
-    /// <summary>Never called: <see cref="ProjectAsync(IDocumentOperations, IReadOnlyList{EntryRecorded}, CancellationToken)"/> replaces it, as the facts alone lack the evidence and the reason.</summary>
-    protected override Task ProjectAsync(IDocumentOperations operations, IReadOnlyList<EntryFacts> facts, CancellationToken cancellation) =>
-        throw new UnreachableException("job_work folds recorded entries, not facts alone");
 
     private static void Fold(JobWork doc, EntryRecorded recorded)
     {
