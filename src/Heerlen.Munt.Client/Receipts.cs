@@ -22,6 +22,15 @@ public static class Receipts
             && block.IsSignedBy(operatorKey, verifier ?? ManagedSchnorrVerifier.Instance);
     }
 
+    /// <summary>
+    /// True if the checkpoint's C2SP note names the same tree size and root, and is signed by the operator key under the
+    /// key name <paramref name="origin"/> (the chain id). Witness cosignatures in the note are ignored.
+    /// </summary>
+    public static bool NoteIsSigned(Checkpoint checkpoint, string origin, AccountId operatorKey, ISchnorrVerifier? verifier = null) =>
+        CheckpointNote.TryParse(checkpoint.Note, out var note, out _) && note!.Origin == origin
+        && note.TreeSize == checkpoint.TreeSize && note.RootHash.ToHex() == checkpoint.RootHash
+        && note.IsSignedBy(origin, operatorKey, verifier ?? ManagedSchnorrVerifier.Instance);
+
     /// <summary>True if the entry with hash <paramref name="entryHash"/> is at its height in the signed checkpoint.</summary>
     public static bool EntryIsIncluded(InclusionProof proof, string entryHash, AccountId operatorKey, ISchnorrVerifier? verifier = null)
     {

@@ -34,9 +34,10 @@ public static class Wire
         };
     }
 
-    /// <summary>A block as a checkpoint.</summary>
-    public static Checkpoint Checkpoint(Block block, AccountId operatorKey) => new()
+    /// <summary>A block as a checkpoint, with its signed note.</summary>
+    public static Checkpoint Checkpoint(Block block, AccountId operatorKey, string note) => new()
     {
+        Note = note,
         Number = block.Number,
         TreeSize = block.TreeSize,
         RootHash = block.MerkleRoot.ToHex(),

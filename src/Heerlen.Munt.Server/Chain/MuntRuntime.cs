@@ -28,7 +28,11 @@ public sealed class MuntRuntime : IAsyncDisposable
         OperatorKey = operatorKey;
         DataDirectory = dataDirectory;
         People = new PersonalData(documents);
+        Notes = new CheckpointNotes(chain.ChainId, operatorKey);
     }
+
+    /// <summary>Checkpoints as signed notes (C2SP tlog-checkpoint).</summary>
+    public CheckpointNotes Notes { get; }
 
     /// <summary>The embedded cluster, or null with an external database.</summary>
     public EmbeddedPostgres? Embedded { get; }
@@ -149,5 +153,28 @@ public static class SecretFile
         using var file = new FileStream(path, options);
         using var writer = new StreamWriter(file);
         writer.Write(text);
+    }
+}
+
+/// <summary>
+/// Signs checkpoints as C2SP notes (origin and key name: the chain id) with the operator's key, remembering the last
+/// few so a busy audit endpoint does not sign the same note again and again.
+/// </summary>
+public sealed class CheckpointNotes(string chainId, SigningKey operatorKey)
+{
+    private const int Remembered = 64;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _notes = new();
+
+    /// <summary>The note's origin and the operator key's name in it.</summary>
+    public string Origin { get; } = chainId;
+
+    /// <summary>The signed note of a block's checkpoint.</summary>
+    public string Of(Heerlen.Munt.Ledger.Chain.Block block)
+    {
+        if (_notes.TryGetValue(block.Number, out var note)) return note;
+        note = Heerlen.Munt.Ledger.Chain.CheckpointNote.Sign(Origin, block.TreeSize, block.MerkleRoot, Origin, operatorKey);
+        if (_notes.Count >= Remembered) _notes.Clear();
+        _notes[block.Number] = note;
+        return note;
     }
 }

@@ -13,7 +13,7 @@ public sealed class AuditApi(MuntRuntime runtime) : Audit.AuditBase
     public override Task<Checkpoint> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context)
     {
         var block = runtime.View.LatestBlock ?? throw ApiErrors.Error("checkpoint_not_found", Languages.Of(context), "no block has been sealed yet");
-        return Task.FromResult(Wire.Checkpoint(block, runtime.OperatorKey.PublicKey));
+        return Task.FromResult(Wire.Checkpoint(block, runtime.OperatorKey.PublicKey, runtime.Notes.Of(block)));
     }
 
     /// <inheritdoc />
@@ -29,7 +29,7 @@ public sealed class AuditApi(MuntRuntime runtime) : Audit.AuditBase
             Height = request.Height,
             EntryHash = stored.Hash,
             TreeSize = block.TreeSize,
-            Checkpoint = Wire.Checkpoint(block, runtime.OperatorKey.PublicKey),
+            Checkpoint = Wire.Checkpoint(block, runtime.OperatorKey.PublicKey, runtime.Notes.Of(block)),
         };
         foreach (var hash in runtime.View.Tree.InclusionProof(request.Height, block.TreeSize)) proof.Hashes.Add(hash.ToHex());
         return proof;
@@ -47,8 +47,8 @@ public sealed class AuditApi(MuntRuntime runtime) : Audit.AuditBase
         {
             OldSize = older.TreeSize,
             NewSize = newer.TreeSize,
-            OldCheckpoint = Wire.Checkpoint(older, runtime.OperatorKey.PublicKey),
-            NewCheckpoint = Wire.Checkpoint(newer, runtime.OperatorKey.PublicKey),
+            OldCheckpoint = Wire.Checkpoint(older, runtime.OperatorKey.PublicKey, runtime.Notes.Of(older)),
+            NewCheckpoint = Wire.Checkpoint(newer, runtime.OperatorKey.PublicKey, runtime.Notes.Of(newer)),
         };
         foreach (var hash in runtime.View.Tree.ConsistencyProof(older.TreeSize, newer.TreeSize)) proof.Hashes.Add(hash.ToHex());
         return Task.FromResult(proof);

@@ -32,7 +32,7 @@ public sealed class LedgerApi(MuntRuntime runtime, Sessions sessions, Limits lim
             ServerTimeMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
             Broken = runtime.Sequencer.Broken?.ToString() ?? "",
         };
-        if (view.LatestBlock is { } block) info.LatestCheckpoint = Wire.Checkpoint(block, runtime.OperatorKey.PublicKey);
+        if (view.LatestBlock is { } block) info.LatestCheckpoint = Wire.Checkpoint(block, runtime.OperatorKey.PublicKey, runtime.Notes.Of(block));
         return Task.FromResult(info);
     }
 

@@ -97,6 +97,8 @@ public sealed class GrpcStoryTests(ServerFixture fixture)
         // A signed checkpoint that covers the payment; the payment's inclusion proof; and that it extends the first one.
         var checkpoint = await WaitForCheckpointAsync(client, settled.Height + 1);
         Assert.True(Receipts.CheckpointIsSigned(checkpoint, operatorKey));
+        Assert.True(Receipts.NoteIsSigned(checkpoint, info.ChainId, operatorKey));
+        Assert.False(Receipts.NoteIsSigned(checkpoint, info.ChainId, Receipts.OperatorKey(Convert.ToHexStringLower(SigningKey.Generate().PublicKey.Span))));
         var proof = await client.Audit.GetInclusionProofAsync(new GetInclusionProofRequest { Height = payment.Height, TreeSize = checkpoint.TreeSize });
         Assert.True(Receipts.EntryIsIncluded(proof, payment.EntryHash, operatorKey));
         Assert.False(Receipts.EntryIsIncluded(proof, settled.EntryHash, operatorKey)); // another entry's hash does not fit the path
