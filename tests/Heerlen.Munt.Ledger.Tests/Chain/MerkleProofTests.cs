@@ -82,12 +82,12 @@ internal static class MerkleData
 
 public class When_a_merkle_tree_is_built_leaf_by_leaf
 {
-    private const int SizeMax = 70;
+    private const int SizeMax = 300;
     private static readonly MerkleTree Tree = MerkleData.Tree(SizeMax);
     private static readonly RfcReference Reference = RfcReference.OverEntries(SizeMax);
 
     [Fact]
-    public void the_root_at_every_size_up_to_70_equals_the_rfc_definition_and_the_frontier()
+    public void the_root_at_every_size_up_to_300_equals_the_rfc_definition_and_the_frontier()
     {
         var frontier = new MerkleFrontier();
         var entries = new List<Hash32>();
@@ -103,7 +103,7 @@ public class When_a_merkle_tree_is_built_leaf_by_leaf
     }
 
     [Fact]
-    public void an_inclusion_proof_for_every_leaf_of_every_tree_up_to_70_leaves_verifies_and_is_the_rfc_path()
+    public void an_inclusion_proof_for_every_leaf_of_every_tree_up_to_300_leaves_verifies_and_is_the_rfc_path()
     {
         for (int size = 1; size <= SizeMax; size++)
         {
@@ -120,7 +120,7 @@ public class When_a_merkle_tree_is_built_leaf_by_leaf
     }
 
     [Fact]
-    public void a_consistency_proof_for_every_pair_of_sizes_up_to_70_verifies_and_is_the_rfc_subproof()
+    public void a_consistency_proof_for_every_pair_of_sizes_up_to_300_verifies_and_is_the_rfc_subproof()
     {
         for (int newSize = 1; newSize <= SizeMax; newSize++)
         {
