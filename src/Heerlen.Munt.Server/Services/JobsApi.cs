@@ -63,11 +63,14 @@ public sealed class JobsApi(MuntRuntime runtime, Sessions sessions, TimeProvider
     {
         var id = sessions.RequireSelf(context, request.Account);
         var language = Languages.Of(context);
+        int size = Wire.PageSize(context, request.PageSize, 100, 500);
         string account = id.ToString();
+        long before = request.BeforeHeight > 0 ? request.BeforeHeight : long.MaxValue;
         await using var session = runtime.Documents.QuerySession();
-        var work = await session.Query<StoredWork>().Where(w => w.Worker == account).OrderByDescending(w => w.Height).Take(500).ToListAsync(context.CancellationToken);
-        var reply = new ListMyJobsResponse();
-        reply.Work.AddRange(work.Select(w => ToWork(w, language)));
+        var work = await session.Query<StoredWork>().Where(w => w.Worker == account && w.Height < before)
+            .OrderByDescending(w => w.Height).Take(size + 1).ToListAsync(context.CancellationToken);
+        var reply = new ListMyJobsResponse { NextBeforeHeight = work.Count > size ? work[size - 1].Height : 0 };
+        reply.Work.AddRange(work.Take(size).Select(w => ToWork(w, language)));
         return reply;
     }
 
@@ -86,9 +89,11 @@ public sealed class JobsApi(MuntRuntime runtime, Sessions sessions, TimeProvider
             _ => throw ApiErrors.Error("invalid_argument", language, "status is enrolled, submitted, approved or rejected"),
         };
         await using var session = runtime.Documents.QuerySession();
-        var work = await session.Query<StoredWork>().Where(w => w.Status == status).OrderBy(w => w.Height).Take(size).ToListAsync(context.CancellationToken);
-        var reply = new ListCompletionsResponse();
-        reply.Work.AddRange(work.Select(w => ToWork(w, language)));
+        long after = Math.Max(0, request.AfterHeight);
+        var work = await session.Query<StoredWork>().Where(w => w.Status == status && w.Height > after)
+            .OrderBy(w => w.Height).Take(size + 1).ToListAsync(context.CancellationToken);
+        var reply = new ListCompletionsResponse { NextAfterHeight = work.Count > size ? work[size - 1].Height : 0 };
+        reply.Work.AddRange(work.Take(size).Select(w => ToWork(w, language)));
         return reply;
     }
 

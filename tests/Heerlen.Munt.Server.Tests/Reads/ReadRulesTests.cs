@@ -40,6 +40,42 @@ public sealed class ReadRulesTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task the_officers_queue_and_my_jobs_come_in_pages_that_join_without_gaps_or_repeats()
+    {
+        using var client = fixture.Client();
+        var officer = client.As(fixture.Demo("officer-anouk"));
+        var resident = client.As(Client.Wallet.Create());
+        await resident.OpenAccountAsync();
+        await officer.MintBudgetAsync("pagina", Ledger.Money.Amount.FromEuros(10));
+        for (int i = 0; i < 3; i++)
+        {
+            var (job, _) = await officer.PublishJobAsync("pagina", "zwerfafval", "gms", Ledger.Money.Amount.FromEuros(1), 1, DateTimeOffset.UtcNow.AddDays(1));
+            await resident.EnrolAsync(job);
+            await resident.SubmitCompletionAsync(job, [(byte)i]);
+        }
+
+        var queue = new List<string>();
+        long after = 0;
+        do
+        {
+            var page = await officer.ReadAsync(o => client.Jobs.ListCompletionsAsync(new ListCompletionsRequest { PageSize = 2, AfterHeight = after }, o));
+            Assert.True(page.Work.Count <= 2);
+            queue.AddRange(page.Work.Select(w => w.Job + "/" + w.Worker));
+            after = page.NextAfterHeight;
+        }
+        while (after != 0);
+        Assert.Equal(queue.Count, queue.Distinct().Count());
+        Assert.Equal(3, queue.Count(w => w.EndsWith(resident.Account.ToString(), StringComparison.Ordinal)));
+
+        var first = await resident.ReadAsync(o => client.Jobs.ListMyJobsAsync(new ListMyJobsRequest { Account = resident.Account.ToString(), PageSize = 2 }, o));
+        Assert.Equal(2, first.Work.Count);
+        var second = await resident.ReadAsync(o => client.Jobs.ListMyJobsAsync(new ListMyJobsRequest { Account = resident.Account.ToString(), PageSize = 2, BeforeHeight = first.NextBeforeHeight }, o));
+        Assert.Single(second.Work);
+        Assert.Equal(0, second.NextBeforeHeight);
+        Assert.Equal(3, first.Work.Concat(second.Work).Select(w => w.Job).Distinct().Count());
+    }
+
+    [Fact]
     public async Task the_auditor_gets_week_figures_with_counts_of_few_persons_withheld()
     {
         using var client = fixture.Client();
