@@ -49,6 +49,17 @@ public sealed class SigningKey
         return FromSecret(child.PrivateKey.ToBytes());
     }
 
+    /// <summary>
+    /// The 32-byte secret, for storing the key encrypted (a wallet file, a printed card) or in a demo key file. Whoever
+    /// holds it can sign for the account: never log it, never send it to a server.
+    /// </summary>
+    public byte[] ExportSecret()
+    {
+        var secret = new byte[32];
+        _key.WriteToSpan(secret);
+        return secret;
+    }
+
     /// <summary>A new random twelve-word BIP39 phrase (English word list).</summary>
     public static string NewPhrase() => new Mnemonic(Wordlist.English, WordCount.Twelve).ToString();
 

@@ -131,10 +131,5 @@ public static class DemoCommunity
         return file;
     }
 
-    private static string SecretOf(string phrase)
-    {
-        var mnemonic = new NBitcoin.Mnemonic(phrase, NBitcoin.Wordlist.English);
-        var child = mnemonic.DeriveExtKey().Derive(NBitcoin.KeyPath.Parse(string.Format(System.Globalization.CultureInfo.InvariantCulture, SigningKey.DerivationPathTemplate, 0)));
-        return Convert.ToHexStringLower(child.PrivateKey.ToBytes());
-    }
+    private static string SecretOf(string phrase) => Convert.ToHexStringLower(SigningKey.FromPhrase(phrase).ExportSecret());
 }

@@ -36,6 +36,15 @@ public class When_a_resident_restores_a_wallet_from_twelve_words
         Assert.Equal(12, phrase.Split(' ').Length);
         _ = SigningKey.FromPhrase(phrase);
     }
+
+    [Fact]
+    public void the_exported_secret_makes_the_same_key_again()
+    {
+        var key = SigningKey.FromPhrase(SigningKey.NewPhrase());
+        byte[] secret = key.ExportSecret();
+        Assert.Equal(32, secret.Length);
+        Assert.Equal(key.PublicKey, SigningKey.FromSecret(secret).PublicKey);
+    }
 }
 
 public class When_account_ids_are_written_and_read
