@@ -140,7 +140,7 @@ internal static partial class Commands
     {
         var words = run.Words(3);
         var merchant = run.ParseAccount(words[0]);
-        var redemption = new CommandId(Invocation.ParseHexId(words[1], "REDEMPTION_ID"));
+        var redemption = Invocation.ParseCommandId(words[1], "REDEMPTION_ID");
         string reference = words[2];
         if (!FieldRules.IsBankReference(reference))
             throw new UsageException("BANKREF is 1 tot 35 gewone tekens (zoals een SEPA-kenmerk)", "BANKREF is 1 to 35 printable ASCII characters (like a SEPA end-to-end id)");

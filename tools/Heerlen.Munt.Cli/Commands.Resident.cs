@@ -123,7 +123,7 @@ internal static partial class Commands
                 : new CliFailure("payment_request_paid", "Deze betaalcode is al betaald. Er is niets gedaan.", "This payment code has already been paid. Nothing was done.");
         }
         var merchant = AccountId.Parse(request.Merchant);
-        var id = new PaymentRequestId(Invocation.ParseHexId(request.Id, "request"));
+        var id = PaymentRequestId.Parse(request.Id);
         var (payment, done) = await SubmitAsync(run, h => new Pay(merchant, new Amount(request.AmountCents), id) { Header = h });
         PrintPayment(run, done, payment, request.Merchant, request.AmountCents, request.ShortCode);
     }

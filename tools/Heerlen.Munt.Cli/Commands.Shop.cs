@@ -66,7 +66,7 @@ internal static partial class Commands
     {
         var words = run.Words(3);
         var payer = run.ParseAccount(words[0]);
-        var payment = new CommandId(Invocation.ParseHexId(words[1], "PAYMENT_COMMAND_ID"));
+        var payment = Invocation.ParseCommandId(words[1], "PAYMENT_COMMAND_ID");
         var amount = Invocation.ParseAmount(words[2]);
         var done = await run.Actor.RefundAsync(payer, payment, amount, run.Ct);
         run.Done(done, run.T($"Terugbetaald: {run.Money(amount.Cents)} aan {payer} voor betaling {payment}.", $"Refunded {run.Money(amount.Cents)} to {payer} for payment {payment}."),

@@ -90,14 +90,15 @@ internal sealed class Invocation(Arguments args, MuntClient client, Identities i
             ? n
             : throw new UsageException($"{what} moet een heel getal van {min} tot en met {max} zijn, niet '{text}'", $"{what} must be a whole number from {min} to {max}, not '{text}'");
 
-    /// <summary>A 128-bit hex id (32 hex digits): a job, a command, a redemption.</summary>
-    public static UInt128 ParseHexId(string text, string what) =>
-        text.Length == 32 && UInt128.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new UsageException($"{what} '{text}' is geen nummer van 32 hextekens", $"{what} '{text}' is not an id of 32 hex digits");
+    /// <summary>A command id (32 hex digits): a payment, a redemption.</summary>
+    public static CommandId ParseCommandId(string text, string what) =>
+        CommandId.TryParse(text, out var id) ? id : throw NotAnId(text, what);
 
     /// <summary>A job id.</summary>
-    public static JobId ParseJob(string text) => new(ParseHexId(text, "job"));
+    public static JobId ParseJob(string text) => JobId.TryParse(text, out var id) ? id : throw NotAnId(text, "job");
+
+    private static UsageException NotAnId(string text, string what) =>
+        new($"{what} '{text}' is geen nummer van 32 hextekens", $"{what} '{text}' is not an id of 32 hex digits");
 
     /// <summary>A slug (budget, category, neighbourhood): the chain allows a-z, 0-9 and '-' only, so no personal data fits.</summary>
     public static string ParseSlug(string text, string what)

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using Heerlen.Munt.Ledger.Accounts;
 using Heerlen.Munt.Ledger.Canonical;
@@ -80,7 +81,7 @@ public sealed class SessionToken
         var w = new CanonicalWriter(EncodedBytesMax);
         WriteUnsigned(w, ChainId, Account, Key, IssuedAtMs, ExpiresAtMs, Nonce);
         w.Fixed(Signature);
-        return TextPrefix + Base64UrlEncode(w.WrittenSpan);
+        return TextPrefix + Base64Url.EncodeToString(w.WrittenSpan);
     }
 
     /// <summary>Reads the text form; never throws on bad input. Checks the format only, not the signature or the times.</summary>
@@ -98,15 +99,17 @@ public sealed class SessionToken
             problem = "the session is too long";
             return false;
         }
-        byte[]? bytes = Base64UrlDecode(text.AsSpan(TextPrefix.Length));
-        if (bytes is null)
+        var encoded = text.AsSpan(TextPrefix.Length);
+        // IsValid first: the decoder's "Try" is about the buffer's size, and it throws on characters outside base64url.
+        var bytes = new byte[Base64Url.GetMaxDecodedLength(encoded.Length)];
+        if (!Base64Url.IsValid(encoded) || !Base64Url.TryDecodeFromChars(encoded, bytes, out int written))
         {
             problem = "the session is not base64url";
             return false;
         }
         try
         {
-            var r = new CanonicalReader(bytes);
+            var r = new CanonicalReader(bytes.AsSpan(0, written));
             if (r.U8() != Version) throw new DecodeException("unknown session version");
             string chainId = r.Text();
             var account = new AccountId(r.Fixed(AccountId.Size));
@@ -157,23 +160,6 @@ public sealed class SessionToken
         w.I64(issued);
         w.I64(expires);
         w.Fixed(nonce);
-    }
-
-    private static string Base64UrlEncode(ReadOnlySpan<byte> bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static byte[]? Base64UrlDecode(ReadOnlySpan<char> text)
-    {
-        string s = text.ToString().Replace('-', '+').Replace('_', '/');
-        s = (s.Length % 4) switch { 2 => s + "==", 3 => s + "=", 0 => s, _ => "!" };
-        try
-        {
-            return Convert.FromBase64String(s);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 }
 

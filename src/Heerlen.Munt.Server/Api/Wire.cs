@@ -57,13 +57,9 @@ public static class Wire
             if ((roles & role) != 0) yield return role.ToString().ToLowerInvariant();
     }
 
-    /// <summary>A 128-bit hex id (32 hex digits) or <c>invalid_id</c>.</summary>
-    public static UInt128 HexId(ServerCallContext context, string? text)
-    {
-        if (text is { Length: 32 } && UInt128.TryParse(text, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var value))
-            return value;
-        throw ApiErrors.Error("invalid_id", Languages.Of(context), "expected 32 hex digits");
-    }
+    /// <summary>A job id (32 hex digits) or <c>invalid_id</c>.</summary>
+    public static Ledger.Commands.JobId JobId(ServerCallContext context, string? text) =>
+        Ledger.Commands.JobId.TryParse(text, out var id) ? id : throw ApiErrors.Error("invalid_id", Languages.Of(context), "expected 32 hex digits");
 
     /// <summary>A page size between 1 and <paramref name="max"/>; 0 gives <paramref name="fallback"/>.</summary>
     public static int PageSize(ServerCallContext context, int asked, int fallback, int max)

@@ -40,7 +40,7 @@ public sealed class JobsApi(MuntRuntime runtime, Sessions sessions, TimeProvider
     public override async Task<JobDetail> GetJob(GetJobRequest request, ServerCallContext context)
     {
         var language = Languages.Of(context);
-        string id = new JobId(Wire.HexId(context, request.Job)).ToString();
+        string id = Wire.JobId(context, request.Job).ToString();
         var caller = sessions.Identify(context);
         await using var session = runtime.Documents.QuerySession();
         var job = await session.LoadAsync<JobBoardItem>(id, context.CancellationToken) ?? throw ApiErrors.Error("job_not_found", language);

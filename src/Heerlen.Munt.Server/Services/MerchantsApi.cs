@@ -146,7 +146,7 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
     /// </summary>
     private RequestPayment? Settling(PaymentRequestRecord record)
     {
-        var id = new PaymentRequestId(UInt128.Parse(record.Id, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+        var id = PaymentRequestId.Parse(record.Id);
         return runtime.View.PaymentsFor(id).FirstOrDefault(p => p.Merchant.ToString() == record.Merchant && p.AmountCents == record.AmountCents);
     }
 

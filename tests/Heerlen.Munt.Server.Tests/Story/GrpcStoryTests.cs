@@ -68,7 +68,7 @@ public sealed class GrpcStoryTests(ServerFixture fixture)
         Assert.Equal(payment.Height, paid.PaidHeight);
 
         // The shop refunds HM 2,50 of it, and hands the rest in for euros; an officer records the bank transfer.
-        var paymentId = new CommandId(UInt128.Parse(paid.PaidCommandId, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture));
+        var paymentId = CommandId.Parse(paid.PaidCommandId);
         await shop.RefundAsync(resident.Account, paymentId, new Amount(250));
         Assert.Equal(1500 - 1000 + 250, (await resident.BalanceAsync()).BalanceCents);
         var (redemption, _) = await shop.RedeemAsync(new Amount(750));

@@ -57,11 +57,11 @@ public sealed class JsonStoryTests(ServerFixture fixture) : IDisposable
         string code = request["shortCode"]!.GetValue<string>();
         var looked = await SendAsync(HttpMethod.Get, $"/v1/payment-requests/{code}", resident, chain);
         Assert.Equal(800, looked["amountCents"]!.GetValue<long>());
-        var requestId = new PaymentRequestId(UInt128.Parse(looked["id"]!.GetValue<string>(), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture));
+        var requestId = PaymentRequestId.Parse(looked["id"]!.GetValue<string>());
         var pay = await SubmitAsync(resident, h => new Pay(shop.Account, new Amount(800), requestId) { Header = h }, chain);
         var paid = await SendAsync(HttpMethod.Get, $"/v1/payment-requests/{code}", resident, chain);
         Assert.Equal("paid", paid["status"]!.GetValue<string>());
-        var paymentId = new CommandId(UInt128.Parse(paid["paidCommandId"]!.GetValue<string>(), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture));
+        var paymentId = CommandId.Parse(paid["paidCommandId"]!.GetValue<string>());
 
         await SubmitAsync(shop, h => new Refund(resident.Account, paymentId, new Amount(300)) { Header = h }, chain);
         var redeem = new CommandHeader(chain, CommandId.New(), shop.Account, DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds());
