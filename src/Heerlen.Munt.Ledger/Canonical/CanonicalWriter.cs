@@ -20,6 +20,9 @@ internal sealed class CanonicalWriter
 
     public byte[] ToArray() => WrittenSpan.ToArray();
 
+    /// <summary>Forgets what was written and keeps the buffer, so one writer can be reused (the export writer's segments).</summary>
+    public void Clear() => _length = 0;
+
     public void U8(byte value) => Take(1)[0] = value;
 
     public void Bool(bool value) => U8(value ? (byte)1 : (byte)0);
