@@ -97,6 +97,18 @@ public sealed class ChainReplay
         State = new LedgerState(chainId);
     }
 
+    /// <summary>
+    /// Starts a replay whose blocks arrive in the stream of entries (an export file, a live server): pass each
+    /// block to <see cref="CheckBlock"/> right after the entry that completes it.
+    /// </summary>
+    public ChainReplay(string chainId, ISchnorrVerifier verifier)
+        : this(chainId, verifier, [])
+    {
+        _pushed = true;
+    }
+
+    private readonly bool _pushed;
+
     /// <summary>The state rebuilt so far.</summary>
     public LedgerState State { get; }
 
@@ -141,7 +153,20 @@ public sealed class ChainReplay
             return Fail("invariant", e.Message);
         }
         Frontier.Append(entry.Hash);
-        return CheckBlocksEndingHere();
+        return _pushed ? null : CheckBlocksEndingHere();
+    }
+
+    /// <summary>
+    /// Checks a block that arrives in the stream, right after the entry that completes its tree size
+    /// (replays started without stored blocks only); a report if it is broken, else null.
+    /// </summary>
+    public VerificationReport? CheckBlock(Block block)
+    {
+        if (!_pushed) throw new InvalidOperationException("this replay takes its blocks from the stored list");
+        _started = true;
+        if (block.TreeSize != Frontier.Size)
+            return Fail("block", $"block {block.Number} covers {block.TreeSize} entries but arrives after entry {Frontier.Size - 1}: blocks and entries are out of order", Math.Max(0, Math.Min(block.TreeSize, Frontier.Size) - 1));
+        return VerifyBlock(block);
     }
 
     /// <summary>Ends the replay: every block must be covered and every invariant hold.</summary>
@@ -165,24 +190,29 @@ public sealed class ChainReplay
     {
         while (_nextBlock is not null && _nextBlock.TreeSize == Frontier.Size)
         {
-            Block block = _nextBlock;
-            string? problem =
-                block.Number != BlocksVerified ? $"block number {block.Number}, expected {BlocksVerified}"
-                : block.FirstHeight != (LastBlock?.TreeSize ?? 0) ? "block does not start where the block before ended"
-                : block.FirstHeight >= block.TreeSize ? "block is empty"
-                : block.SealedAtMs < (LastBlock?.SealedAtMs ?? long.MinValue) ? "block is sealed before the block before it"
-                : block.PreviousBlockHash != (LastBlock?.Hash ?? Hash32.Zero) ? "block is not linked to the block before"
-                : block.MerkleRoot != Frontier.Root() ? "Merkle root does not match the entries"
-                : block.SealedAtMs < State.LastTimestampMs ? "block is sealed before its last entry"
-                : !block.IsSignedBy(State.OperatorKey, _verifier) ? "the operator's seal (signature) does not check out"
-                : null;
-            if (problem is not null) return Fail("block", $"block {block.Number}: {problem}", Height - 1);
-            LastBlock = block;
-            BlocksVerified++;
+            if (VerifyBlock(_nextBlock) is { } failure) return failure;
             Advance();
         }
         if (_nextBlock is not null && _nextBlock.TreeSize < Frontier.Size)
             return Fail("block", $"block {_nextBlock.Number} ends at a height the chain passed without it", _nextBlock.TreeSize - 1);
+        return null;
+    }
+
+    private VerificationReport? VerifyBlock(Block block)
+    {
+        string? problem =
+            block.Number != BlocksVerified ? $"block number {block.Number}, expected {BlocksVerified}"
+            : block.FirstHeight != (LastBlock?.TreeSize ?? 0) ? "block does not start where the block before ended"
+            : block.FirstHeight >= block.TreeSize ? "block is empty"
+            : block.SealedAtMs < (LastBlock?.SealedAtMs ?? long.MinValue) ? "block is sealed before the block before it"
+            : block.PreviousBlockHash != (LastBlock?.Hash ?? Hash32.Zero) ? "block is not linked to the block before"
+            : block.MerkleRoot != Frontier.Root() ? "Merkle root does not match the entries"
+            : block.SealedAtMs < State.LastTimestampMs ? "block is sealed before its last entry"
+            : !block.IsSignedBy(State.OperatorKey, _verifier) ? "the operator's seal (signature) does not check out"
+            : null;
+        if (problem is not null) return Fail("block", $"block {block.Number}: {problem}", Height - 1);
+        LastBlock = block;
+        BlocksVerified++;
         return null;
     }
 

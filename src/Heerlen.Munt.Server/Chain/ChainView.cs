@@ -77,6 +77,25 @@ public sealed class ChainView : IChainObserver
         }
     }
 
+    /// <summary>How many checkpoints are sealed.</summary>
+    public long BlockCount
+    {
+        get
+        {
+            lock (_gate) return _blocks.Count;
+        }
+    }
+
+    /// <summary>Up to <paramref name="max"/> checkpoints from number <paramref name="from"/>, in order.</summary>
+    public IReadOnlyList<Block> BlocksFrom(long from, int max)
+    {
+        lock (_gate)
+        {
+            if (from < 0 || from >= _blocks.Count) return [];
+            return _blocks.GetRange((int)from, (int)Math.Min(max, _blocks.Count - from));
+        }
+    }
+
     /// <summary>The checkpoint with this tree size, or null.</summary>
     public Block? BlockWithTreeSize(long treeSize)
     {

@@ -17,6 +17,18 @@ public sealed class AuditApi(MuntRuntime runtime) : Audit.AuditBase
     }
 
     /// <inheritdoc />
+    public override Task<ListCheckpointsResponse> ListCheckpoints(ListCheckpointsRequest request, ServerCallContext context)
+    {
+        if (request.FromNumber < 0) throw ApiErrors.Error("invalid_argument", Languages.Of(context), "from_number must be 0 or more");
+        int size = Wire.PageSize(context, request.PageSize, 100, 1000);
+        long count = runtime.View.BlockCount;
+        var page = runtime.View.BlocksFrom(request.FromNumber, size);
+        var response = new ListCheckpointsResponse { Count = count, NextNumber = Math.Min(request.FromNumber, count) + page.Count };
+        foreach (var block in page) response.Checkpoints.Add(Wire.Checkpoint(block, runtime.OperatorKey.PublicKey, runtime.Notes.Of(block)));
+        return Task.FromResult(response);
+    }
+
+    /// <inheritdoc />
     public override async Task<InclusionProof> GetInclusionProof(GetInclusionProofRequest request, ServerCallContext context)
     {
         var language = Languages.Of(context);

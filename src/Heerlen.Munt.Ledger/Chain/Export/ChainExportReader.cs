@@ -156,7 +156,7 @@ public sealed class ChainExportReader : IDisposable
             throw Fail("export_record", $"the entry record after height {_expectedHeight - 1} is not a stored entry (size or version)", firstHeight);
         ulong height = BinaryPrimitives.ReadUInt64BigEndian(bytes[1..9]);
         if (height != (ulong)_expectedHeight)
-            throw Fail(orderRule, $"expected the entry at height {_expectedHeight}, found height {height}", firstHeight);
+            throw new ExportFormatException(orderRule, _segmentIndex, firstHeight, $"expected the entry at height {_expectedHeight}, found height {height}: an entry is missing, doubled or out of order", _expectedHeight);
         var record = ExportRecord.ForEntry(_expectedHeight, bytes.ToArray());
         _lastEntryHash = new Hash32(bytes[^Hash32.Size..]);
         _lastWasEntry = true;

@@ -165,13 +165,14 @@ public sealed class ExportRecord
 public sealed class ExportFormatException : Exception
 {
     /// <summary>Makes the exception and its one-line message.</summary>
-    public ExportFormatException(string rule, int segmentIndex, long? firstHeight, string explanation)
+    public ExportFormatException(string rule, int segmentIndex, long? firstHeight, string explanation, long? height = null)
         : base($"export damaged: {rule}: {Where(segmentIndex, firstHeight)}{explanation}")
     {
         Rule = rule;
         SegmentIndex = segmentIndex;
         FirstHeight = firstHeight;
         Explanation = explanation;
+        Height = height ?? firstHeight;
     }
 
     /// <summary>
@@ -189,6 +190,12 @@ public sealed class ExportFormatException : Exception
 
     /// <summary>One line in English.</summary>
     public string Explanation { get; }
+
+    /// <summary>
+    /// The height where the damage shows, as exactly as the reader knows it: the entry expected where another was found,
+    /// else <see cref="FirstHeight"/>.
+    /// </summary>
+    public long? Height { get; }
 
     private static string Where(int segment, long? height) =>
         segment < 0 ? "" : height is { } h ? $"segment {segment} (from height {h}): " : $"segment {segment}: ";
