@@ -46,10 +46,14 @@ public sealed class MuntClient : IDisposable
     private ChainInfo? _info;
     private long _clockOffsetMs;
 
+    /// <summary>The server's address, as given.</summary>
+    public string Address { get; }
+
     /// <summary>Connects to <paramref name="address"/> (e.g. <c>http://127.0.0.1:5081</c>).</summary>
     public MuntClient(string address, MuntClientOptions? options = null)
     {
         Options = options ?? new MuntClientOptions();
+        Address = address;
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 8 * 1024 * 1024 });
         Ledger = new Contracts.V1.Ledger.LedgerClient(_channel);
         Wallets = new Contracts.V1.Wallet.WalletClient(_channel);

@@ -61,6 +61,7 @@ internal static partial class Commands
         new("settle", Audience.Officer, "settle MERCHANT REDEMPTION_ID BANKREF", "de bankoverschrijving van een inwisseling vastleggen", "record the bank transfer that paid a redemption", [], SettleAsync),
 
         new("entries", Audience.Auditor, "entries [--from H] [--follow]", "de regels van de keten (met --follow: blijft volgen)", "the chain's entries (with --follow: keeps following)", ["--from", "--follow"], EntriesAsync),
+        new("export", Audience.Auditor, "export --out FILE [--from H | --after EARLIER_FILE]", "de keten naar een exportbestand (met --after: verder waar een eerdere export stopte)", "the chain into an export file (with --after: on from where an earlier export ended)", ["--out", "--from", "--after"], ExportAsync),
         new("stats", Audience.Auditor, "stats [--area A]", "anonieme cijfers per wijk en week", "anonymised figures per area and week", ["--area"], StatsAsync),
     ];
 

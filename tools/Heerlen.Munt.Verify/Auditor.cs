@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Heerlen.Munt.Ledger;
+using Heerlen.Munt.Ledger.Accounts;
+using Heerlen.Munt.Ledger.Chain;
+using Heerlen.Munt.Ledger.Commands;
+using Heerlen.Munt.Ledger.Crypto;
+
+namespace Heerlen.Munt.Verify;
+
+/// <summary>What the auditor checks besides the chain itself.</summary>
+/// <param name="Verifier">The BIP340 verifier (native when available).</param>
+/// <param name="Remembered">The checkpoint verified last time: history up to it must be unchanged.</param>
+/// <param name="OperatorKey">An operator key known from elsewhere (pinned): the chain must name it.</param>
+/// <param name="ClaimedOperatorKey">The operator key an export file's header names: the chain must name it too.</param>
+/// <param name="StopAfterHeight">Check entries up to this height only (point-in-time), or null for all.</param>
+/// <param name="BeforeApply">Sees every entry with the state just before it (e.g. the statistics fold).</param>
+internal sealed record AuditOptions(
+    ISchnorrVerifier Verifier,
+    RememberedCheckpoint? Remembered = null,
+    AccountId? OperatorKey = null,
+    AccountId? ClaimedOperatorKey = null,
+    long? StopAfterHeight = null,
+    Action<LedgerState, VerifiedCommand, Entry>? BeforeApply = null);
+
+/// <summary>Progress for the bar.</summary>
+/// <param name="Entries">Entries checked so far.</param>
+/// <param name="Expected">Entries expected, if known.</param>
+/// <param name="Elapsed">Time since the start.</param>
+internal readonly record struct AuditProgress(long Entries, long? Expected, TimeSpan Elapsed);
+
+/// <summary>The verdict.</summary>
+/// <param name="Report">The chain verifier's report (first failure, or OK).</param>
+/// <param name="Forked">True if the failure is a change of history the verifier had already seen (exit code 4).</param>
+/// <param name="Elapsed">How long it took.</param>
+/// <param name="LastBlock">The last checkpoint that verified, if any.</param>
+internal sealed record AuditResult(VerificationReport Report, bool Forked, TimeSpan Elapsed, Block? LastBlock)
+{
+    /// <summary>Entries per second.</summary>
+    public long EntriesPerSecond => Elapsed.TotalMilliseconds < 1 ? Report.EntriesVerified : (long)(Report.EntriesVerified * 1000 / Elapsed.TotalMilliseconds);
+}
+
+/// <summary>
+/// Verifies a chain from any source with the ledger core's <see cref="ChainReplay"/>: signatures checked in parallel
+/// in batches, everything else in order. Also compares history with the checkpoint remembered from last time.
+/// </summary>
+internal static class Auditor
+{
+    private const int BatchEntries = 2048;
+
+    /// <summary>Runs the whole check.</summary>
+    public static async Task<AuditResult> RunAsync(IChainSource source, AuditOptions options, IProgress<AuditProgress>? progress, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var replay = new ChainReplay(source.ChainId, options.Verifier);
+        var run = new Run(replay, options);
+        var batch = new List<ChainRecord>(BatchEntries + 16);
+        int entriesInBatch = 0;
+        long lastReport = 0;
+        VerificationReport? failure = null;
+        try
+        {
+            await foreach (var record in source.ReadAsync(ct))
+            {
+                if (options.StopAfterHeight is { } stop && record.Entry is not null && replay.State.NextHeight + entriesInBatch > stop)
+                    break;
+                batch.Add(record);
+                if (record.Entry is not null) entriesInBatch++;
+                if (entriesInBatch < BatchEntries) continue;
+                failure = run.Process(batch);
+                batch.Clear();
+                entriesInBatch = 0;
+                if (failure is not null) break;
+                if (clock.ElapsedMilliseconds - lastReport >= 100)
+                {
+                    lastReport = clock.ElapsedMilliseconds;
+                    progress?.Report(new AuditProgress(replay.State.NextHeight, source.ExpectedEntries, clock.Elapsed));
+                }
+            }
+        }
+        catch (SourceBrokenException e)
+        {
+            // Check what arrived before the damage first: a broken entry before it is the first failure.
+            failure = run.Process(batch) ?? Broken(replay, e.Rule, e.Height, e.Message);
+            batch.Clear();
+        }
+        failure ??= run.Process(batch);
+        failure ??= run.Finish();
+        progress?.Report(new AuditProgress(replay.State.NextHeight, source.ExpectedEntries, clock.Elapsed));
+        return new AuditResult(failure, run.Forked, clock.Elapsed, replay.LastBlock);
+    }
+
+    private static VerificationReport Broken(ChainReplay replay, string rule, long? height, string explanation) =>
+        new(false, replay.State.NextHeight, replay.BlocksVerified, height ?? replay.State.NextHeight, rule, explanation, replay.State);
+
+    private sealed class Run(ChainReplay replay, AuditOptions options)
+    {
+        public bool Forked { get; private set; }
+
+        private bool _operatorChecked;
+
+        public VerificationReport? Process(List<ChainRecord> batch)
+        {
+            if (batch.Count == 0) return null;
+            var prepared = new PreparedEntry?[batch.Count];
+            string chainId = replay.State.ChainId;
+            Parallel.For(0, batch.Count, i =>
+            {
+                if (batch[i].Entry is { } bytes) prepared[i] = PreparedEntry.Prepare(bytes, chainId, options.Verifier);
+            });
+            var beforeApply = options.BeforeApply is { } hook
+                ? (Func<LedgerState, VerifiedCommand, Entry, string?>)((state, command, entry) => { hook(state, command, entry); return null; })
+                : null;
+            for (int i = 0; i < batch.Count; i++)
+            {
+                var failure = batch[i].Block is { } block ? replay.CheckBlock(block) : replay.Check(prepared[i]!, beforeApply);
+                failure ??= CheckOperator() ?? CheckRemembered();
+                if (failure is not null) return failure;
+            }
+            return null;
+        }
+
+        public VerificationReport Finish()
+        {
+            var report = replay.Finish();
+            if (!report.Ok) return report;
+            if (options.Remembered is { } remembered && replay.Frontier.Size < remembered.TreeSize && options.StopAfterHeight is null)
+            {
+                Forked = true;
+                return Broken(replay, "remembered_checkpoint",
+                    replay.State.NextHeight,
+                    $"the chain ends at {replay.Frontier.Size} entries, but on {remembered.VerifiedAtUtc} you verified a checkpoint of {remembered.TreeSize}: entries were removed");
+            }
+            return report;
+        }
+
+        private VerificationReport? CheckOperator()
+        {
+            if (_operatorChecked || !replay.State.IsEstablished) return null;
+            _operatorChecked = true;
+            if (options.OperatorKey is { } pinned && replay.State.OperatorKey != pinned)
+                return Broken(replay, "operator_key", 0, $"the chain names operator key {Convert.ToHexStringLower(replay.State.OperatorKey.Span)}, not the key you gave ({Convert.ToHexStringLower(pinned.Span)})");
+            if (options.ClaimedOperatorKey is { } claimed && replay.State.OperatorKey != claimed)
+                return Broken(replay, "export_header", 0, $"the export's header names operator key {Convert.ToHexStringLower(claimed.Span)}, but the chain's first entry names {Convert.ToHexStringLower(replay.State.OperatorKey.Span)}");
+            if (options.Remembered is { } remembered && replay.State.OperatorKey != remembered.Operator)
+            {
+                Forked = true;
+                return Broken(replay, "remembered_checkpoint", 0, $"the chain starts with another operator key than the chain you verified on {remembered.VerifiedAtUtc}: this is a different history");
+            }
+            return null;
+        }
+
+        private VerificationReport? CheckRemembered()
+        {
+            if (options.Remembered is not { } remembered || replay.Frontier.Size != remembered.TreeSize) return null;
+            if (replay.Frontier.Root() == remembered.Root) return null;
+            Forked = true;
+            return Broken(replay, "remembered_checkpoint", remembered.TreeSize - 1,
+                $"the first {remembered.TreeSize} entries have another Merkle root than the checkpoint you verified on {remembered.VerifiedAtUtc}: history was rewritten");
+        }
+    }
+}
