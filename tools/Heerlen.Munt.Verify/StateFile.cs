@@ -30,7 +30,7 @@ internal sealed record RememberedCheckpoint(string ChainId, string OperatorKey, 
 
     /// <summary>What to remember after verifying up to <paramref name="block"/>.</summary>
     public static RememberedCheckpoint Of(string chainId, AccountId operatorKey, Block block, DateTimeOffset now, string source) =>
-        new(chainId, Convert.ToHexStringLower(operatorKey.Span), block.TreeSize, block.MerkleRoot.ToHex(), block.Number, block.Hash.ToHex(), now.UtcDateTime.ToString("O"), source);
+        new(chainId, Convert.ToHexStringLower(operatorKey.Span), block.TreeSize, block.MerkleRoot.ToHex(), block.Number, block.Hash.ToHex(), now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), source);
 }
 
 /// <summary>

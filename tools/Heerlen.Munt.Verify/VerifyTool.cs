@@ -160,6 +160,7 @@ internal static class VerifyTool
             return code;
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+        if (!console.Profile.Capabilities.Interactive) console.Profile.Width = 120; // a file or a pipe: room for a whole key
         console.Write(summary.ToTable(options.Language));
         await stdout.WriteLineAsync(summary.Verdict(options.Language));
         return code;
