@@ -47,9 +47,10 @@ public sealed class StatisticsRow
 /// one table: (a) within a row, figures tied by an identity are withheld together (distinct = new + repeat earners;
 /// completed jobs and the rewards paid for them; in the city row spent = spent by residents = spent inside);
 /// (b) within a period and an additive column, where city = Σ neighbourhoods (+ a city-only rest, assumed known to be
-/// safe), a single withheld cell is never left alone: the smallest published non-zero neighbourhood cell (else the city
-/// cell, else a zero neighbourhood cell) is withheld with it, and while the city cell is published the withheld
-/// neighbourhood cells together must also rest on 0 or at least k persons. Repeated until nothing changes.
+/// safe), a withheld cell with persons behind it is never the only withheld non-zero cell: the smallest published non-zero
+/// neighbourhood cell (else the city cell, else a zero neighbourhood cell) is withheld with it, and while the city cell
+/// is published the withheld neighbourhood cells together must also rest on 0 or at least k persons. A withheld 0 about
+/// nobody needs no cover. Repeated until nothing changes.
 /// </para>
 /// </summary>
 public sealed class StatisticsTable
@@ -308,20 +309,22 @@ public sealed class StatisticsTable
         private static bool GuardColumn(List<Cells> period, int column, int k)
         {
             var present = period.Where(c => c.Value[column] is not null).ToList();
-            var city = present.FirstOrDefault(c => c.City);
             var withheld = present.Where(c => c.Withheld[column]).ToList();
-            if (withheld.Count == 0) return false;
+            // A withheld 0 about nobody (withheld only with its row's partners) reveals nobody if recovered, and covers nobody either.
+            var sensitive = withheld.Where(c => c.Basis[column].Any(persons => persons.Count > 0)).ToList();
+            if (sensitive.Count == 0) return false;
+            var city = present.FirstOrDefault(c => c.City);
+            bool cityPublished = city is not null && !city.Withheld[column];
             var published = present.Where(c => !c.City && !c.Withheld[column])
                 .OrderBy(c => c.Value[column] == 0 ? 1 : 0).ThenBy(c => c.Value[column]).ThenBy(c => c.Bucket.Area, StringComparer.Ordinal)
                 .ToList();
-            bool cityPublished = city is not null && !city.Withheld[column];
             Cells? next;
-            if (withheld.Count == 1)
+            if (sensitive.Count == 1 && withheld.All(c => c == sensitive[0] || c.Value[column] == 0))
             {
                 // Alone, it is the city total minus the others (or the total of the others plus the rest).
                 next = published.FirstOrDefault(c => c.Value[column] != 0) ?? (cityPublished ? city : published.FirstOrDefault());
             }
-            else if (cityPublished && TooFewTogether(withheld.Where(c => !c.City).ToList(), column, k))
+            else if (cityPublished && TooFewTogether([.. withheld.Where(c => !c.City)], column, k))
             {
                 // Their sum is the city total minus the published cells: it must not be about 1..k-1 persons either.
                 next = published.FirstOrDefault(c => c.Value[column] != 0) ?? city;
