@@ -67,7 +67,9 @@ public static class DemoCommunity
     /// <summary>Where the demo shops are (the same neighbourhoods as the demo jobs).</summary>
     private static readonly Dictionary<string, string> ShopNeighbourhoods = new(StringComparer.Ordinal)
     {
-        ["bakkerij-bollen"] = "centrum", ["fietsenmaker-fons"] = "gms", ["boekhandel-blad"] = "centrum",
+        ["bakkerij-bollen"] = "centrum",
+        ["fietsenmaker-fons"] = "gms",
+        ["boekhandel-blad"] = "centrum",
     };
 
     /// <summary>Creates the community if the chain is empty; returns the key file (new or found), or null if the chain already had entries and no key file.</summary>
