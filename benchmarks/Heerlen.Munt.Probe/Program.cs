@@ -76,7 +76,7 @@ static async Task<(double PerSecond, ChainStore Store)> PayAsync(DocumentStore d
     await AllAsync([Sign(new EstablishChain(operatorKey.PublicKey, Amount.FromEuros(1_000_000)) { Header = H(issuer) }, issuer)]);
     await AllAsync(new[] { anna, bram, shop }.Select(k => Sign(new OpenAccount { Header = H(k) }, k)));
     await AllAsync([Sign(new GrantRole(anna.PublicKey, Roles.Officer) { Header = H(issuer) }, issuer), Sign(new GrantRole(bram.PublicKey, Roles.Officer) { Header = H(issuer) }, issuer)]);
-    await AllAsync([Sign(new AdmitMerchant(shop.PublicKey) { Header = H(anna) }, anna), Sign(new MintBudget("probe", Amount.FromEuros(100_000)) { Header = H(anna) }, anna)]);
+    await AllAsync([Sign(new AdmitMerchant(shop.PublicKey, "centrum") { Header = H(anna) }, anna), Sign(new MintBudget("probe", Amount.FromEuros(100_000)) { Header = H(anna) }, anna)]);
     var residents = Enumerable.Range(0, 200).Select(_ => SigningKey.Generate()).ToList();
     var job = JobId.New();
     await AllAsync([Sign(new PublishJob(job, "probe", "probe", "gms", Amount.FromEuros(100), (ushort)residents.Count, Now() + 86_400_000) { Header = H(anna) }, anna)]);

@@ -169,8 +169,9 @@ public sealed class MuntActor(MuntClient client, Wallet wallet)
     /// <summary>Cancels a job; what is still reserved returns to the budget.</summary>
     public Task<Submitted> CancelJobAsync(JobId job, CancellationToken ct = default) => DoAsync(h => new CancelJob(job) { Header = h }, ct: ct);
 
-    /// <summary>Admits a shop.</summary>
-    public Task<Submitted> AdmitMerchantAsync(AccountId merchant, CancellationToken ct = default) => DoAsync(h => new AdmitMerchant(merchant) { Header = h }, ct: ct);
+    /// <summary>Admits a shop located in <paramref name="neighbourhood"/> (a slug, e.g. <c>centrum</c>; re-admitting a suspended shop may move it).</summary>
+    public Task<Submitted> AdmitMerchantAsync(AccountId merchant, string neighbourhood, CancellationToken ct = default) =>
+        DoAsync(h => new AdmitMerchant(merchant, neighbourhood) { Header = h }, ct: ct);
 
     /// <summary>Suspends a shop.</summary>
     public Task<Submitted> SuspendMerchantAsync(AccountId merchant, CancellationToken ct = default) => DoAsync(h => new SuspendMerchant(merchant) { Header = h }, ct: ct);

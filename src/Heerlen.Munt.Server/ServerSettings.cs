@@ -35,6 +35,16 @@ public sealed class ServerSettings
 
     /// <summary>Limits that keep one client from starving the others.</summary>
     public LimitSettings Limits { get; set; } = new();
+
+    /// <summary>The published statistics (docs/statistics.md).</summary>
+    public StatisticsSettings Statistics { get; set; } = new();
+}
+
+/// <summary>Settings of the published statistics.</summary>
+public sealed class StatisticsSettings
+{
+    /// <summary>k: figures about 1 to k−1 persons are withheld (and the cells that would give them away).</summary>
+    public int SuppressionThreshold { get; set; } = Ledger.Facts.StatisticsTable.DefaultSuppressionThreshold;
 }
 
 /// <summary>Request limits (OWASP API4: unrestricted resource consumption).</summary>

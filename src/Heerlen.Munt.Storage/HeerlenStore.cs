@@ -45,7 +45,7 @@ public static class HeerlenStore
             // "My jobs" by worker, a job's workers for the officer: a column and index each.
             o.Schema.For<JobWork>().Identity(x => x.Id).Duplicate(x => x.Job).Duplicate(x => x.Worker);
             o.Schema.For<MerchantDay>().Identity(x => x.Id).Duplicate(x => x.Merchant);
-            o.Schema.For<WeekFigures>().Identity(x => x.Id).Duplicate(x => x.Week);
+            o.Schema.For<PeriodFigures>().Identity(x => x.Id).Duplicate(x => x.Period);
             o.Schema.For<PersonalRecord>().Identity(x => x.Id);
             o.Schema.For<JobPhoto>().Identity(x => x.Id).Duplicate(x => x.Account);
 

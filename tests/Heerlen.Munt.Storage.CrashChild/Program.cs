@@ -251,7 +251,7 @@ internal sealed class Community
         await MustAsync(sequencer, "grant-officer2", new GrantRole(Officer2.PublicKey, Roles.Officer) { Header = Header(Issuer, Id("grant-officer2")) }, Issuer);
         await MustAsync(sequencer, "mint", new MintBudget(Budget, Reward * Residents.Count) { Header = Header(Officer1, Id("mint")) }, Officer1);
         await MustAsync(sequencer, "open-merchant", new OpenAccount { Header = Header(Merchant, Id("open-merchant")) }, Merchant);
-        await MustAsync(sequencer, "admit-merchant", new AdmitMerchant(Merchant.PublicKey) { Header = Header(Officer1, Id("admit-merchant")) }, Officer1);
+        await MustAsync(sequencer, "admit-merchant", new AdmitMerchant(Merchant.PublicKey, "centrum") { Header = Header(Officer1, Id("admit-merchant")) }, Officer1);
         await Task.WhenAll(Residents.Select((resident, i) => EarnAsync(sequencer, resident, i)));
     }
 

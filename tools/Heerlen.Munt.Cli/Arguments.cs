@@ -26,7 +26,7 @@ internal sealed class CliFailure(string reason, string dutch, string english) : 
 internal sealed class Arguments
 {
     // Every other --name takes a value: a short closed list keeps "--json 12" from being read two ways.
-    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "--json", "--all", "--wait", "--follow" };
+    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "--json", "--all", "--wait", "--follow", "--csv" };
 
     private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _switches = new(StringComparer.Ordinal);

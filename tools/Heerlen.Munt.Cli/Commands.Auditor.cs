@@ -74,21 +74,42 @@ internal static partial class Commands
     {
         run.Words(0);
         string area = run.Args.Option("--area") is { } a ? a.Trim().ToLowerInvariant() : "";
-        var reply = await run.Actor.ReadAsync(o => run.Client.Statistics.GetWeekFiguresAsync(new GetWeekFiguresRequest { Area = area }, o), run.Ct);
+        var kind = (run.Args.Option("--period") ?? "week").Trim().ToLowerInvariant() switch
+        {
+            "week" => PeriodKind.Week,
+            "month" => PeriodKind.Month,
+            "year" => PeriodKind.Year,
+            _ => throw new UsageException("--period is week, month of year", "--period is week, month or year"),
+        };
+        var request = new GetFiguresRequest { Area = area, PeriodKind = kind, FromPeriod = run.Args.Option("--from") ?? "", ToPeriod = run.Args.Option("--to") ?? "" };
+        var reply = await run.Actor.ReadAsync(o => run.Client.Statistics.GetFiguresAsync(request, o), run.Ct);
+        if (run.Args.Switch("--csv"))
+        {
+            run.Text(reply.Csv);
+            return;
+        }
         if (run.Json)
         {
             run.Print(reply);
             return;
         }
-        string Count(long n) => n < 0 ? $"<{reply.Weeks.FirstOrDefault()?.SuppressionThreshold ?? 10}" : n.ToString(CultureInfo.InvariantCulture);
+        string Count(PeriodFigures row, long? n, string column) =>
+            n is { } v ? v.ToString(CultureInfo.InvariantCulture) : row.Withheld.Contains(column) ? "x" : "-";
+        string Money(PeriodFigures row, long? cents, string column) =>
+            cents is { } v ? run.Money(v) : row.Withheld.Contains(column) ? "x" : "-";
         run.Table(
-            [run.T("GEBIED", "AREA"), run.T("WEEK", "WEEK"), run.T("GEPUBL.", "PUBL."), run.T("GENOMEN", "TAKEN"), run.T("KLAAR", "DONE"), run.T("VERDIENERS", "EARNERS"), run.T("GEMAAKT", "MINTED"), run.T("BETAALD", "PAID"), run.T("BESTEED", "SPENT"), run.T("INGEWISSELD", "REDEEMED")],
-            reply.Weeks.Select(w => new[]
+            [run.T("GEBIED", "AREA"), run.T("PERIODE", "PERIOD"), run.T("GEPUBL.", "PUBL."), run.T("GENOMEN", "TAKEN"), run.T("KLAAR", "DONE"), run.T("VERDIENERS", "EARNERS"), run.T("NIEUW", "NEW"), run.T("GEMAAKT", "MINTED"), run.T("BETAALD", "PAID"), run.T("BESTEED", "SPENT"), run.T("INGEWISSELD", "REDEEMED")],
+            reply.Rows.Select(w => new[]
             {
-                w.Area, w.Week, Count(w.JobsPublished), Count(w.JobsTaken), Count(w.JobsCompleted), Count(w.DistinctEarners),
-                run.Money(w.MintedCents), run.Money(w.PaidCents), run.Money(w.SpentCents), run.Money(w.RedeemedCents),
+                w.Area, w.Period, Count(w, w.HasJobsPublished ? w.JobsPublished : null, "jobs_published"), Count(w, w.HasJobsTaken ? w.JobsTaken : null, "jobs_taken"),
+                Count(w, w.HasJobsCompleted ? w.JobsCompleted : null, "jobs_completed"), Count(w, w.HasDistinctEarners ? w.DistinctEarners : null, "distinct_earners"),
+                Count(w, w.HasNewEarners ? w.NewEarners : null, "new_earners"), Money(w, w.HasMintedCents ? w.MintedCents : null, "minted_cents"),
+                Money(w, w.HasPaidCents ? w.PaidCents : null, "paid_cents"), Money(w, w.HasSpentCents ? w.SpentCents : null, "spent_cents"),
+                Money(w, w.HasRedeemedCents ? w.RedeemedCents : null, "redeemed_cents"),
             }),
             run.T("Nog geen cijfers.", "No figures yet."));
-        run.Line(run.T($"Tot en met regel {reply.AsOfHeight - 1}; aantallen onder de drempel staan als <N.", $"Up to entry {reply.AsOfHeight - 1}; counts below the threshold show as <N."));
+        run.Line(run.T(
+            $"Tot en met regel {reply.AsOfHeight - 1}; x = weggelaten (minder dan {reply.SuppressionThreshold} personen, of af te leiden), - = geen waarde. Alle kolommen: --csv.",
+            $"Up to entry {reply.AsOfHeight - 1}; x = withheld (fewer than {reply.SuppressionThreshold} persons, or derivable), - = no value. Every column: --csv."));
     }
 }

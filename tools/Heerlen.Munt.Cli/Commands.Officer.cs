@@ -99,8 +99,16 @@ internal static partial class Commands
         run.Done(done, run.T($"Klus {job} is gestopt; wat nog gereserveerd was, gaat terug naar het budget.", $"Job {job} is cancelled; what was still reserved returns to the budget."), new JsonObject { ["job"] = job.ToString() });
     }
 
-    private static Task AdmitAsync(Invocation run) =>
-        OnAccountAsync(run, (a, ct) => run.Actor.AdmitMerchantAsync(a, ct), "Winkel {0} doet nu mee.", "Shop {0} is admitted.");
+    private static async Task AdmitAsync(Invocation run)
+    {
+        var account = run.ParseAccount(run.Words(1)[0]);
+        string neighbourhood = Invocation.ParseSlug(run.Required("--neighbourhood"), "--neighbourhood");
+        var done = await run.Actor.AdmitMerchantAsync(account, neighbourhood, run.Ct);
+        run.Done(
+            done,
+            run.T($"Winkel {account} in {neighbourhood} doet nu mee.", $"Shop {account} in {neighbourhood} is admitted."),
+            new JsonObject { ["account"] = account.ToString(), ["neighbourhood"] = neighbourhood });
+    }
 
     private static Task SuspendAsync(Invocation run) =>
         OnAccountAsync(run, (a, ct) => run.Actor.SuspendMerchantAsync(a, ct), "Winkel {0} is geschorst.", "Shop {0} is suspended.");

@@ -52,7 +52,7 @@ internal static partial class Commands
         new("approve", Audience.Officer, "approve JOBID WORKER", "goedkeuren: de beloning wordt betaald", "approve: the reward is paid", [], ApproveAsync),
         new("reject", Audience.Officer, "reject JOBID WORKER REASON", "afkeuren (evidence-unclear, work-not-done, wrong-location, quality-insufficient, unsafe)", "reject (evidence-unclear, work-not-done, wrong-location, quality-insufficient, unsafe)", [], RejectAsync),
         new("cancel", Audience.Officer, "cancel JOBID", "een klus stoppen; wat gereserveerd is gaat terug naar het budget", "cancel a job; what is reserved returns to the budget", [], CancelAsync),
-        new("admit", Audience.Officer, "admit ACCOUNT", "een winkel laten meedoen", "admit a shop", [], AdmitAsync),
+        new("admit", Audience.Officer, "admit ACCOUNT --neighbourhood N", "een winkel in wijk N laten meedoen", "admit a shop located in neighbourhood N", ["--neighbourhood"], AdmitAsync),
         new("suspend", Audience.Officer, "suspend ACCOUNT", "een winkel schorsen", "suspend a shop", [], SuspendAsync),
         new("grant", Audience.Officer, "grant ACCOUNT ROLE", "een rol geven (officer, auditor, module, …)", "give a role (officer, auditor, module, …)", [], GrantAsync),
         new("revoke", Audience.Officer, "revoke ACCOUNT ROLE", "een rol afnemen", "take a role away", [], RevokeAsync),
@@ -62,7 +62,7 @@ internal static partial class Commands
 
         new("entries", Audience.Auditor, "entries [--from H] [--follow]", "de regels van de keten (met --follow: blijft volgen)", "the chain's entries (with --follow: keeps following)", ["--from", "--follow"], EntriesAsync),
         new("export", Audience.Auditor, "export --out FILE [--from H | --after EARLIER_FILE]", "de keten naar een exportbestand (met --after: verder waar een eerdere export stopte)", "the chain into an export file (with --after: on from where an earlier export ended)", ["--out", "--from", "--after"], ExportAsync),
-        new("stats", Audience.Auditor, "stats [--area A]", "anonieme cijfers per wijk en week", "anonymised figures per area and week", ["--area"], StatsAsync),
+        new("stats", Audience.Auditor, "stats [--area A] [--period week|month|year] [--from P] [--to P] [--csv]", "anonieme cijfers per wijk en periode", "anonymised figures per area and period", ["--area", "--period", "--from", "--to", "--csv"], StatsAsync),
     ];
 
     /// <summary>The command with this name, or null.</summary>

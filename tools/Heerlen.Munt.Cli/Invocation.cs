@@ -115,6 +115,9 @@ internal sealed class Invocation(Arguments args, MuntClient client, Identities i
     /// <summary>Prints a line.</summary>
     public void Line(string text = "") => output.WriteLine(text);
 
+    /// <summary>Writes text as it is (e.g. a CSV table, which ends in its own line break).</summary>
+    public void Text(string text) => output.Write(text);
+
     /// <summary>Prints an API message as JSON (the protobuf JSON mapping: int64 as strings, bytes as base64).</summary>
     public void Print(IMessage message) => output.WriteLine(Formatter.Format(message));
 

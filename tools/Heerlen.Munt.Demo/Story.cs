@@ -92,7 +92,7 @@ public sealed class Story(Language language, TextWriter output, string connectio
         await StepAsync(Dutch ? $"Anna en Bram maken samen een budget '{Budget}' van {F(budget)} (boven de grens: twee handtekeningen)" : $"Anna and Bram mint budget '{Budget}' of {F(budget)} (above the threshold: two signatures)",
             _officerAnna, new MintBudget(Budget, budget) { Header = H(_officerAnna) }, cosigner: _officerBram);
         await OpenAsync(_shop, Dutch ? "Bakkerij Pleinzicht (winkel)" : "Bakery Pleinzicht (shop)");
-        await StepAsync(Dutch ? "Anna laat de bakkerij meedoen" : "Anna admits the bakery", _officerAnna, new AdmitMerchant(_shop.PublicKey) { Header = H(_officerAnna) });
+        await StepAsync(Dutch ? "Anna laat de bakkerij meedoen" : "Anna admits the bakery", _officerAnna, new AdmitMerchant(_shop.PublicKey, "gms") { Header = H(_officerAnna) });
     }
 
     private async Task<JobId> JobInGmsAsync()

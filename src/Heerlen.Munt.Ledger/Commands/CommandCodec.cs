@@ -72,7 +72,7 @@ public static class CommandCodec
                 if (!FieldRules.IsBankReference(c.BankReference)) throw new ArgumentException($"bank reference '{c.BankReference}' breaks its rule");
                 w.Text(c.BankReference);
                 break;
-            case AdmitMerchant c: Account(w, c.Merchant); break;
+            case AdmitMerchant c: Account(w, c.Merchant); Slug(w, c.Neighbourhood); break;
             case SuspendMerchant c: Account(w, c.Merchant); break;
             case RotateKey c: Account(w, c.Account); Account(w, c.NewKey); break;
             case FreezeAccount c: Account(w, c.Account); w.Bool(c.Frozen); break;
@@ -131,7 +131,7 @@ public static class CommandCodec
         CommandType.Refund => new Refund(Account(ref r), new CommandId(r.U128()), new Amount(r.I64())) { Header = h },
         CommandType.Redeem => new Redeem(new Amount(r.I64())) { Header = h },
         CommandType.SettleRedemption => new SettleRedemption(Account(ref r), new CommandId(r.U128()), BankReference(ref r)) { Header = h },
-        CommandType.AdmitMerchant => new AdmitMerchant(Account(ref r)) { Header = h },
+        CommandType.AdmitMerchant => new AdmitMerchant(Account(ref r), Slug(ref r)) { Header = h },
         CommandType.SuspendMerchant => new SuspendMerchant(Account(ref r)) { Header = h },
         CommandType.RotateKey => new RotateKey(Account(ref r), Account(ref r)) { Header = h },
         CommandType.FreezeAccount => new FreezeAccount(Account(ref r), r.Bool()) { Header = h },

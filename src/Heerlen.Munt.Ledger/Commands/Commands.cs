@@ -131,8 +131,12 @@ public sealed record SettleRedemption(AccountId Merchant, CommandId Redemption, 
     public override CommandType Type => CommandType.SettleRedemption;
 }
 
-/// <summary>An officer admits <paramref name="Merchant"/> as an affiliated shop.</summary>
-public sealed record AdmitMerchant(AccountId Merchant) : Command
+/// <summary>
+/// An officer admits <paramref name="Merchant"/> as an affiliated shop located in <paramref name="Neighbourhood"/> (a slug,
+/// e.g. <c>centrum</c>). A shop's location is business data, not personal data; statistics count spending and redemptions
+/// per shop neighbourhood. Re-admitting a suspended shop may move it to another neighbourhood.
+/// </summary>
+public sealed record AdmitMerchant(AccountId Merchant, string Neighbourhood) : Command
 {
     /// <inheritdoc />
     public override CommandType Type => CommandType.AdmitMerchant;

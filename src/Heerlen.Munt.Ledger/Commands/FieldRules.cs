@@ -9,7 +9,7 @@ public static class FieldRules
     /// <summary>Longest chain id.</summary>
     public const int ChainIdLengthMax = 64;
 
-    /// <summary>Longest slug (budget, category, neighbourhood).</summary>
+    /// <summary>Longest slug (budget, category, a job's or a shop's neighbourhood).</summary>
     public const int SlugLengthMax = 32;
 
     /// <summary>Longest bank reference (a SEPA end-to-end id has at most 35 characters).</summary>

@@ -20,6 +20,8 @@ public sealed partial record EntryFacts
         JobFacts? job = null;
         long supplyAfter = before.Supply.Cents;
         long settled = 0;
+        long? firstEarned = null, firstEarnedHere = null;
+        string? shopNeighbourhood = null, payerArea = null;
 
         switch (command)
         {
@@ -61,7 +63,13 @@ public sealed partial record EntryFacts
                 subject = c.Worker.ToString();
                 job = JobOf(before, c.Job);
                 if (applied)
-                    movements.Add(new Movement(MovementKind.Reward, Movement.JobPot(c.Job), subject, before.Jobs[c.Job].Reward.Cents));
+                {
+                    var approvedJob = before.Jobs[c.Job];
+                    var worker = before.Accounts[c.Worker];
+                    movements.Add(new Movement(MovementKind.Reward, Movement.JobPot(c.Job), subject, approvedJob.Reward.Cents));
+                    firstEarned = worker.FirstEarnedAtMs;
+                    firstEarnedHere = worker.FirstEarnedInAtMs(approvedJob.Neighbourhood);
+                }
                 break;
             case RejectCompletion c:
                 subject = c.Worker.ToString();
@@ -78,17 +86,27 @@ public sealed partial record EntryFacts
             case Pay c:
                 subject = c.Merchant.ToString();
                 reference = c.Request?.ToString();
-                if (applied) movements.Add(new Movement(MovementKind.Payment, actor, subject, c.Amount.Cents));
+                if (applied)
+                {
+                    movements.Add(new Movement(MovementKind.Payment, actor, subject, c.Amount.Cents));
+                    shopNeighbourhood = before.Accounts[c.Merchant].MerchantNeighbourhood;
+                    payerArea = before.Accounts[command.Header.Actor].Area;
+                }
                 break;
             case Refund c:
                 subject = c.Payer.ToString();
                 reference = c.Payment.ToString();
-                if (applied) movements.Add(new Movement(MovementKind.Refund, actor, subject, c.Amount.Cents));
+                if (applied)
+                {
+                    movements.Add(new Movement(MovementKind.Refund, actor, subject, c.Amount.Cents));
+                    shopNeighbourhood = before.Accounts[command.Header.Actor].MerchantNeighbourhood;
+                }
                 break;
             case Redeem c:
                 if (applied)
                 {
                     movements.Add(new Movement(MovementKind.Redemption, actor, Movement.Burnt, c.Amount.Cents));
+                    shopNeighbourhood = before.Accounts[command.Header.Actor].MerchantNeighbourhood;
                     supplyAfter = checked(supplyAfter - c.Amount.Cents);
                 }
                 break;
@@ -124,6 +142,10 @@ public sealed partial record EntryFacts
             Job = job,
             Reference = reference,
             SettledCents = settled,
+            FirstEarnedAtMs = firstEarned,
+            FirstEarnedHereAtMs = firstEarnedHere,
+            ShopNeighbourhood = shopNeighbourhood,
+            PayerArea = payerArea,
             SupplyAfterCents = supplyAfter,
         };
     }

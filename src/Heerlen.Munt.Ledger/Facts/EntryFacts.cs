@@ -103,6 +103,24 @@ public sealed partial record EntryFacts
     /// <summary>Euro-cents a settled redemption paid out by bank transfer (no HM moves when it is settled).</summary>
     public long SettledCents { get; init; }
 
+    /// <summary>
+    /// For an applied approval: when the worker was first paid for a job anywhere (unix ms), before this entry; null if
+    /// this is their first. The statistics count a worker as a new earner in a period if this is null or in that period.
+    /// </summary>
+    public long? FirstEarnedAtMs { get; init; }
+
+    /// <summary>For an applied approval: when the worker was first paid for a job in this job's neighbourhood (unix ms), before this entry; null if never.</summary>
+    public long? FirstEarnedHereAtMs { get; init; }
+
+    /// <summary>For an applied payment, refund or redemption: the neighbourhood of the shop (as admitted), before this entry.</summary>
+    public string? ShopNeighbourhood { get; init; }
+
+    /// <summary>
+    /// For an applied payment: the payer's area, the neighbourhood of the job they were last paid for before this entry
+    /// (null if they were never paid for a job). No address is on the chain; this is the statistics' stand-in for one.
+    /// </summary>
+    public string? PayerArea { get; init; }
+
     /// <summary>HM in existence after this entry (cents).</summary>
     public required long SupplyAfterCents { get; init; }
 

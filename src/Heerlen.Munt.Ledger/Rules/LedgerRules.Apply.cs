@@ -63,7 +63,7 @@ public static partial class LedgerRules
                 submitted.Evidence = c.EvidenceHash;
                 break;
             case ApproveCompletion c:
-                ApplyApprove(state, state.JobsById[c.Job], c.Worker);
+                ApplyApprove(state, state.JobsById[c.Job], c.Worker, timestampMs);
                 break;
             case RejectCompletion c:
                 var rejected = state.JobsById[c.Job];
@@ -108,6 +108,7 @@ public static partial class LedgerRules
             case AdmitMerchant c:
                 state.AccountsById[c.Merchant].Roles |= Roles.Merchant;
                 state.AccountsById[c.Merchant].MerchantSuspended = false;
+                state.AccountsById[c.Merchant].MerchantNeighbourhood = c.Neighbourhood;
                 break;
             case SuspendMerchant c:
                 state.AccountsById[c.Merchant].MerchantSuspended = true;
@@ -149,13 +150,16 @@ public static partial class LedgerRules
         Ensure.That(job.Taken <= job.Slots);
     }
 
-    private static void ApplyApprove(LedgerState state, JobState job, AccountId worker)
+    private static void ApplyApprove(LedgerState state, JobState job, AccountId worker, long timestampMs)
     {
+        var account = state.AccountsById[worker];
+        if (account.FirstEarnedInAtMs(job.Neighbourhood) is null) (account.EarningsList ??= new(1)).Add(new FirstEarning(job.Neighbourhood, timestampMs));
+        account.Area = job.Neighbourhood;
         job.Enrolments[worker].Status = EnrolmentStatus.Approved;
         job.Reserve -= job.Reward;
         job.Paid++;
         state.Reserved -= job.Reward;
-        state.AccountsById[worker].Balance += job.Reward;
+        account.Balance += job.Reward;
         Ensure.That(job.Reserve.Cents >= 0 && job.Paid <= job.Slots);
     }
 

@@ -31,7 +31,39 @@ public sealed class AccountState
 
     /// <summary>True for a shop that may receive payments now.</summary>
     public bool IsAffiliatedMerchant => (Roles & Roles.Merchant) != 0 && !MerchantSuspended && !Frozen;
+
+    /// <summary>Where the shop is (the neighbourhood slug of its latest admission); null if it was never admitted.</summary>
+    public string? MerchantNeighbourhood { get; internal set; }
+
+    /// <summary>
+    /// When the account was first paid for a job, in each neighbourhood it has earned in, in the order it first earned
+    /// there (the first element is the first earning anywhere). Kept for the statistics (new and repeat earners): a
+    /// few dozen bytes per neighbourhood, so a resident costs well under a kilobyte.
+    /// </summary>
+    public IReadOnlyList<FirstEarning> Earnings => (IReadOnlyList<FirstEarning>?)EarningsList ?? [];
+
+    /// <summary>The resident's area for the statistics: the neighbourhood of the job they were last paid for; null if never paid for one.</summary>
+    public string? Area { get; internal set; }
+
+    internal List<FirstEarning>? EarningsList { get; set; }
+
+    /// <summary>When the account was first paid for a job anywhere (unix ms), or null.</summary>
+    public long? FirstEarnedAtMs => EarningsList is { Count: > 0 } e ? e[0].AtMs : null;
+
+    /// <summary>When the account was first paid for a job in <paramref name="neighbourhood"/> (unix ms), or null.</summary>
+    public long? FirstEarnedInAtMs(string neighbourhood)
+    {
+        if (EarningsList is null) return null;
+        foreach (var e in EarningsList)
+            if (string.Equals(e.Neighbourhood, neighbourhood, StringComparison.Ordinal)) return e.AtMs;
+        return null;
+    }
 }
+
+/// <summary>The first time an account was paid for a job in a neighbourhood.</summary>
+/// <param name="Neighbourhood">The job's neighbourhood.</param>
+/// <param name="AtMs">The approving entry's timestamp (unix ms).</param>
+public readonly record struct FirstEarning(string Neighbourhood, long AtMs);
 
 /// <summary>Where a resident stands in a job.</summary>
 public enum EnrolmentStatus

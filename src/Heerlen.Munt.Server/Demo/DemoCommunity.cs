@@ -64,6 +64,14 @@ public static class DemoCommunity
         ("sanne", "resident"), ("mohammed", "resident"), ("els", "resident"), ("joep", "resident"), ("fatima", "resident"),
     ];
 
+    /// <summary>Where the demo shops are (the same neighbourhoods as the demo jobs).</summary>
+    private static readonly Dictionary<string, string> ShopNeighbourhoods = new(StringComparer.Ordinal)
+    {
+        ["bakkerij-bollen"] = "centrum",
+        ["fietsenmaker-fons"] = "gms",
+        ["boekhandel-blad"] = "centrum",
+    };
+
     /// <summary>Creates the community if the chain is empty; returns the key file (new or found), or null if the chain already had entries and no key file.</summary>
     public static async Task<DemoKeyFile?> EnsureAsync(MuntRuntime runtime, ILogger log, TimeProvider time, CancellationToken ct = default)
     {
@@ -91,7 +99,7 @@ public static class DemoCommunity
         var bas = keys["officer-bas"];
         await Do(anouk, new MintBudget(Budget, Amount.FromEuros(5_000)) { Header = H(anouk) }, "mint");
         foreach (var shop in keys.Accounts.Where(a => a.Role == "merchant"))
-            await Do(anouk, new AdmitMerchant(shop.Key.PublicKey) { Header = H(anouk) }, "admit " + shop.Name);
+            await Do(anouk, new AdmitMerchant(shop.Key.PublicKey, ShopNeighbourhoods[shop.Name]) { Header = H(anouk) }, "admit " + shop.Name);
 
         long month = Now() + (30L * 86_400_000);
         var jobs = new (string Category, string Neighbourhood, long Cents, ushort Slots)[]

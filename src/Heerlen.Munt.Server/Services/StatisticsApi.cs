@@ -1,87 +1,121 @@
 using Grpc.Core;
 using Heerlen.Munt.Contracts.V1;
 using Heerlen.Munt.Ledger.Accounts;
+using Heerlen.Munt.Ledger.Facts;
 using Heerlen.Munt.Server.Api;
 using Heerlen.Munt.Server.Chain;
 using Marten;
-using StoredWeek = Heerlen.Munt.Ledger.Facts.WeekFigures;
+using Microsoft.Extensions.Options;
+using PeriodKind = Heerlen.Munt.Ledger.Facts.PeriodKind;
+using StoredFigures = Heerlen.Munt.Ledger.Facts.PeriodFigures;
 
 namespace Heerlen.Munt.Server.Services;
 
 /// <summary>
-/// Anonymised figures (service <c>heerlen.munt.v1.Statistics</c>), for auditors and officers. Counts of persons below
-/// <see cref="SuppressionThreshold"/> are withheld (-1), so a small neighbourhood's figures cannot point at someone.
-/// The full CBS rules (derived cells, months, point-in-time) are the auditor toolkit's (issue 5).
+/// Anonymised figures (service <c>heerlen.munt.v1.Statistics</c>), for auditors and officers: the ledger core's
+/// <see cref="StatisticsTable"/> over the statistics projection's documents, so the API withholds exactly what the
+/// auditor's offline fold of the chain withholds (docs/statistics.md). k comes from <c>Munt:Statistics:SuppressionThreshold</c>.
 /// </summary>
-public sealed class StatisticsApi(MuntRuntime runtime, Sessions sessions) : Statistics.StatisticsBase
+public sealed class StatisticsApi(MuntRuntime runtime, Sessions sessions, IOptions<ServerSettings> settings, TimeProvider time) : Statistics.StatisticsBase
 {
-    /// <summary>Counts of fewer persons than this are withheld.</summary>
-    public const int SuppressionThreshold = 10;
-
     /// <inheritdoc />
-    public override async Task<GetWeekFiguresResponse> GetWeekFigures(GetWeekFiguresRequest request, ServerCallContext context)
+    public override async Task<GetFiguresResponse> GetFigures(GetFiguresRequest request, ServerCallContext context)
     {
         sessions.RequireRole(context, Roles.Auditor | Roles.Officer);
         var language = Languages.Of(context);
-        if (!TryWeekStart(request.FromWeek, out var from) || !TryWeekStart(request.ToWeek, out var to))
-            throw ApiErrors.Error("invalid_argument", language, "weeks look like 2026-W48");
-        // The weeks asked for, named one by one so the database selects them by its index: at most ten years at once.
-        var last = to ?? DateTime.UtcNow.Date;
-        var first = from ?? last.AddDays(-7 * (WeeksMax - 1));
-        if (first > last || (last - first).TotalDays > 7 * (WeeksMax - 1))
-            throw ApiErrors.Error("invalid_argument", language, $"from_week must not be after to_week, and at most {WeeksMax} weeks at once");
-        var names = new List<string>();
-        for (var monday = first; monday <= last; monday = monday.AddDays(7)) names.Add(WeekName(monday));
-        await using var session = runtime.Documents.QuerySession();
-        IQueryable<StoredWeek> query = session.Query<StoredWeek>().Where(w => names.Contains(w.Week));
-        if (request.Area.Length > 0) query = query.Where(w => w.Area == request.Area);
-        var weeks = (await query.ToListAsync(context.CancellationToken))
-            .OrderBy(w => w.Area, StringComparer.Ordinal).ThenBy(w => w.Week, StringComparer.Ordinal);
-        var reply = new GetWeekFiguresResponse();
-        foreach (var w in weeks)
+        var kind = request.PeriodKind switch
         {
-            reply.Weeks.Add(new WeekFigures
-            {
-                Area = w.Area,
-                Week = w.Week,
-                JobsPublished = w.JobsPublished,
-                JobsTaken = w.JobsTaken,
-                JobsCompleted = w.JobsCompleted,
-                JobsRejected = w.JobsRejected,
-                JobsCancelled = w.JobsCancelled,
-                DistinctEarners = Suppress(w.DistinctEarners),
-                ActiveMerchants = Suppress(w.ActiveMerchants),
-                MedianMinutesToPickUp = w.MedianMinutesToPickUp ?? -1,
-                MintedCents = w.MintedCents,
-                PaidCents = w.PaidCents,
-                SpentCents = w.SpentCents,
-                RefundedCents = w.RefundedCents,
-                RedeemedCents = w.RedeemedCents,
-                OutstandingCents = w.OutstandingCents,
-                SuppressionThreshold = SuppressionThreshold,
-            });
-        }
-        reply.AsOfHeight = await runtime.Chain.ReadModelHeightAsync(Storage.Projections.StatisticsProjection.Name, context.CancellationToken);
+            Contracts.V1.PeriodKind.Unspecified or Contracts.V1.PeriodKind.Week => PeriodKind.Week,
+            Contracts.V1.PeriodKind.Month => PeriodKind.Month,
+            Contracts.V1.PeriodKind.Year => PeriodKind.Year,
+            _ => throw ApiErrors.Error("invalid_argument", language, "period_kind is week, month or year"),
+        };
+        var names = PeriodsAsked(kind, request.FromPeriod, request.ToPeriod, language);
+        await using var session = runtime.Documents.QuerySession();
+        // Every area of the periods asked for: suppression must see what a reader could subtract; the area filter comes after.
+        var buckets = await session.Query<StoredFigures>().Where(w => names.Contains(w.Period)).ToListAsync(context.CancellationToken);
+        long asOf = await runtime.Chain.ReadModelHeightAsync(Storage.Projections.StatisticsProjection.Name, context.CancellationToken);
+        var table = StatisticsTable.Build(buckets, kind, settings.Value.Statistics.SuppressionThreshold, asOf);
+        if (request.Area.Length > 0) table = table.Where(r => r.Area == request.Area);
+        var reply = new GetFiguresResponse
+        {
+            AsOfHeight = table.AsOfHeight,
+            SuppressionThreshold = table.SuppressionThreshold,
+            PeriodKind = request.PeriodKind == Contracts.V1.PeriodKind.Unspecified ? Contracts.V1.PeriodKind.Week : request.PeriodKind,
+            Csv = table.ToCsv(),
+        };
+        foreach (var row in table.Rows) reply.Rows.Add(ToMessage(row));
         return reply;
     }
 
-    private static int Suppress(int persons) => persons < SuppressionThreshold ? -1 : persons;
-
-    private const int WeeksMax = 520;
-
-    /// <summary>The Monday of an ISO week "2026-W48"; null for empty; false if malformed or not a real week.</summary>
-    private static bool TryWeekStart(string week, out DateTime? monday)
+    /// <summary>One row as its message: a withheld figure, or one without a value, is left unset.</summary>
+    public static Contracts.V1.PeriodFigures ToMessage(StatisticsRow row)
     {
-        monday = null;
-        if (week.Length == 0) return true;
-        if (week.Length != 8 || week[4] != '-' || week[5] != 'W'
-            || !int.TryParse(week.AsSpan(0, 4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int year)
-            || !int.TryParse(week.AsSpan(6, 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int number)
-            || year < 2000 || year > 9998 || number < 1 || number > System.Globalization.ISOWeek.GetWeeksInYear(year)) return false;
-        monday = System.Globalization.ISOWeek.ToDateTime(year, number, DayOfWeek.Monday);
+        var m = new Contracts.V1.PeriodFigures { Area = row.Area, Period = row.Period };
+        void Set(Figure figure, Action<long> set)
+        {
+            if (row[figure] is { } value) set(value);
+        }
+        Set(Figure.DistinctEarners, v => m.DistinctEarners = v);
+        Set(Figure.NewEarners, v => m.NewEarners = v);
+        Set(Figure.RepeatEarners, v => m.RepeatEarners = v);
+        Set(Figure.JobsPublished, v => m.JobsPublished = v);
+        Set(Figure.JobsTaken, v => m.JobsTaken = v);
+        Set(Figure.JobsCompleted, v => m.JobsCompleted = v);
+        Set(Figure.JobsRejected, v => m.JobsRejected = v);
+        Set(Figure.JobsCancelled, v => m.JobsCancelled = v);
+        Set(Figure.MedianHoursToPickUp, v => m.MedianTenthsOfHoursToPickUp = v);
+        Set(Figure.MintedCents, v => m.MintedCents = v);
+        Set(Figure.PaidCents, v => m.PaidCents = v);
+        Set(Figure.SpentCents, v => m.SpentCents = v);
+        Set(Figure.RefundedCents, v => m.RefundedCents = v);
+        Set(Figure.RedeemedCents, v => m.RedeemedCents = v);
+        Set(Figure.ActiveMerchants, v => m.ActiveMerchants = v);
+        Set(Figure.SpentByResidentsCents, v => m.SpentByResidentsCents = v);
+        Set(Figure.SpentInsideCents, v => m.SpentInsideCents = v);
+        Set(Figure.SpendingShareInside, v => m.SpendingShareInsideTenthsOfPct = v);
+        Set(Figure.OutstandingCents, v => m.OutstandingCents = v);
+        m.Withheld.AddRange(row.Withheld.Select(f => StatisticsColumn.Of(f).Name));
+        return m;
+    }
+
+    /// <summary>The periods asked for, named one by one so the database selects them by its index.</summary>
+    private List<string> PeriodsAsked(PeriodKind kind, string from, string to, Ledger.Language language)
+    {
+        int most = kind switch { PeriodKind.Week => 520, PeriodKind.Month => 120, _ => 10 };
+        string example = kind switch { PeriodKind.Week => "2026-W48", PeriodKind.Month => "2026-11", _ => "2026" };
+        if (!TryFirstDay(from, kind, out var first) || !TryFirstDay(to, kind, out var last))
+            throw ApiErrors.Error("invalid_argument", language, $"periods of this kind look like {example}");
+        var lastDay = last ?? FirstDayOf(kind, DateOnly.FromDateTime(HeerlenCalendar.Local(time.GetUtcNow().ToUnixTimeMilliseconds())));
+        var firstDay = first ?? Back(kind, lastDay, most - 1);
+        var names = new List<string>();
+        for (var day = firstDay; day <= lastDay && names.Count <= most; day = HeerlenCalendar.NextFirstDay(kind, day))
+            names.Add(HeerlenCalendar.PeriodOfDay(kind, day));
+        if (firstDay > lastDay || names.Count > most)
+            throw ApiErrors.Error("invalid_argument", language, $"from_period must not be after to_period, and at most {most} periods at once");
+        return names;
+    }
+
+    /// <summary>The first day of a period name of the kind; null for empty; false if malformed, another kind, or not a real period.</summary>
+    private static bool TryFirstDay(string period, PeriodKind kind, out DateOnly? firstDay)
+    {
+        firstDay = null;
+        if (period.Length == 0) return true;
+        if (!HeerlenCalendar.TryFirstDay(period, out var actual, out var day) || actual != kind) return false;
+        firstDay = day;
         return true;
     }
 
-    private static string WeekName(DateTime day) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{System.Globalization.ISOWeek.GetYear(day)}-W{System.Globalization.ISOWeek.GetWeekOfYear(day):00}");
+    private static DateOnly FirstDayOf(PeriodKind kind, DateOnly day)
+    {
+        HeerlenCalendar.TryFirstDay(HeerlenCalendar.PeriodOfDay(kind, day), out _, out var first);
+        return first;
+    }
+
+    private static DateOnly Back(PeriodKind kind, DateOnly firstDay, int periods) => kind switch
+    {
+        PeriodKind.Week => firstDay.AddDays(-7 * periods),
+        PeriodKind.Month => firstDay.AddMonths(-periods),
+        _ => firstDay.AddYears(-periods),
+    };
 }

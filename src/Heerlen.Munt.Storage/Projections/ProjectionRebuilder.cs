@@ -27,7 +27,7 @@ public static class ProjectionRebuilder
         [JobBoardProjection.Name] = new(() => new JobBoardProjection(), typeof(JobBoardItem)),
         [JobWorkProjection.Name] = new(() => new JobWorkProjection(), typeof(JobWork)),
         [MerchantStatementProjection.Name] = new(() => new MerchantStatementProjection(), typeof(MerchantDay)),
-        [StatisticsProjection.Name] = new(() => new StatisticsProjection(), typeof(Ledger.Facts.WeekFigures)),
+        [StatisticsProjection.Name] = new(() => new StatisticsProjection(), typeof(Ledger.Facts.PeriodFigures)),
     };
 
     /// <summary>The document type a projection writes (one of <see cref="HeerlenStore.ProjectionNames"/>).</summary>

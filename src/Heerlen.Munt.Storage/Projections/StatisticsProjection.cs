@@ -4,8 +4,9 @@ using Marten;
 namespace Heerlen.Munt.Storage.Projections;
 
 /// <summary>
-/// Statistics per area per ISO week, folded by the ledger core's <see cref="StatisticsFold"/> — the same code the
-/// auditor's tools run offline — into <see cref="WeekFigures"/> documents.
+/// Statistics per area per ISO week, month and year, folded by the ledger core's <see cref="StatisticsFold"/> — the same
+/// code the auditor's tools run offline — into <see cref="PeriodFigures"/> documents (id <c>area/period</c>). The API
+/// publishes them through the core's <see cref="StatisticsTable"/>, which withholds small cells.
 /// </summary>
 public sealed class StatisticsProjection : FactsProjection
 {
@@ -15,8 +16,8 @@ public sealed class StatisticsProjection : FactsProjection
     /// <inheritdoc />
     protected override async Task ProjectAsync(IDocumentOperations operations, IReadOnlyList<EntryFacts> facts, CancellationToken cancellation)
     {
-        var docs = await LoadAsync<WeekFigures>(operations, facts.SelectMany(StatisticsFold.BucketIds), w => w.Id, cancellation);
-        var changed = new Dictionary<string, WeekFigures>(StringComparer.Ordinal);
+        var docs = await LoadAsync<PeriodFigures>(operations, facts.SelectMany(StatisticsFold.BucketIds), w => w.Id, cancellation);
+        var changed = new Dictionary<string, PeriodFigures>(StringComparer.Ordinal);
         foreach (var f in facts)
         {
             foreach (string id in StatisticsFold.BucketIds(f))

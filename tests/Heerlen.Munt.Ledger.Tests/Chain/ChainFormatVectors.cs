@@ -46,7 +46,7 @@ public static class ChainFormatVectors
         Run(new GrantRole(A("officer-b"), Roles.Auditor) { Header = H("issuer") }, "issuer");
         Run(new RevokeRole(A("officer-b"), Roles.Auditor) { Header = H("issuer") }, "issuer");
         Run(new MintBudget("klussen-2026", Amount.FromEuros(20_000)) { Header = H("officer-a") }, "officer-a", "officer-b");
-        Run(new AdmitMerchant(A("shop")) { Header = H("officer-a") }, "officer-a");
+        Run(new AdmitMerchant(A("shop"), "centrum") { Header = H("officer-a") }, "officer-a");
         Run(new PublishJob(job, "klussen-2026", "straatmeubilair", "gms", Amount.FromEuros(15), 2, now + 86_400_000) { Header = H("officer-a") }, "officer-a");
         Run(new Enrol(job) { Header = H("resident") }, "resident");
         Run(new SubmitCompletion(job, Hash32.Sha256("bench photo"u8)) { Header = H("resident") }, "resident");

@@ -347,7 +347,7 @@ public sealed class When_an_entry_is_described : Scenario
         var opened = FactsOfApplied(new OpenAccount { Header = Header(newcomer) }, newcomer);
         var granted = FactsOfApplied(new GrantRole(_anna.PublicKey, Roles.Auditor) { Header = Header(Issuer) }, Issuer);
         var revoked = FactsOfApplied(new RevokeRole(_anna.PublicKey, Roles.Auditor) { Header = Header(Issuer) }, Issuer);
-        var admitted = FactsOfApplied(new AdmitMerchant(_bram.PublicKey) { Header = Header(Officer1) }, Officer1);
+        var admitted = FactsOfApplied(new AdmitMerchant(_bram.PublicKey, "gms") { Header = Header(Officer1) }, Officer1);
         var suspended = FactsOfApplied(new SuspendMerchant(_bram.PublicKey) { Header = Header(Officer1) }, Officer1);
         var rotated = FactsOfApplied(new RotateKey(newcomer.PublicKey, newKey.PublicKey) { Header = Header(newcomer) }, newcomer);
         var frozen = FactsOfApplied(new FreezeAccount(_anna.PublicKey, true) { Header = Header(Officer2) }, Officer2);

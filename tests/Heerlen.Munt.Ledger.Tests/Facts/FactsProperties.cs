@@ -32,7 +32,7 @@ public class When_random_commands_are_described_as_facts
             var script = new RandomScript();
             var tail = new FactsTail(script.Community.Engine);
             var pots = new Pots();
-            var pickedUp = new HashSet<string>(StringComparer.Ordinal);
+            var pickedUp = new Memory();
             string? problem = FoldNew(tail, pots, pickedUp) ?? Compare(pots, tail.State, script.State);
             for (int i = 0; problem is null && i < steps.Length; i++)
             {
@@ -94,7 +94,19 @@ public class When_random_commands_are_described_as_facts
             return true.Label("ok");
         });
 
-    private static string? FoldNew(FactsTail tail, Pots pots, HashSet<string> pickedUp)
+    /// <summary>What the test remembers of earlier entries, to check the facts that depend on them.</summary>
+    private sealed class Memory
+    {
+        public HashSet<string> PickedUp { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, long> FirstEarned { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<(string Worker, string Neighbourhood), long> FirstEarnedIn { get; } = [];
+
+        public Dictionary<string, string> Area { get; } = new(StringComparer.Ordinal);
+    }
+
+    private static string? FoldNew(FactsTail tail, Pots pots, Memory pickedUp)
     {
         while (tail.Next() is { } f)
         {
@@ -105,8 +117,10 @@ public class When_random_commands_are_described_as_facts
         return null;
     }
 
-    private static string? CheckOne(EntryFacts f, LedgerState after, HashSet<string> pickedUp)
+    private static string? CheckOne(EntryFacts f, LedgerState after, Memory memory)
     {
+        var pickedUp = memory.PickedUp;
+        if (CheckHistory(f, after, memory) is { } history) return history;
         if (f.Height != after.NextHeight - 1 || f.TimestampMs != after.LastTimestampMs) return "height or time differs from the entry";
         if (f.Applied != (f.Outcome == RejectionCode.None)) return "Applied does not follow the outcome";
         if (!f.Applied && f.Movements.Length > 0) return "a rejected entry moves money";
@@ -140,20 +154,58 @@ public class When_random_commands_are_described_as_facts
         return null;
     }
 
+    /// <summary>The facts that come from earlier entries: first earnings, the payer's area, the shop's neighbourhood.</summary>
+    private static string? CheckHistory(EntryFacts f, LedgerState after, Memory memory)
+    {
+        bool approval = f.Applied && f.Command == CommandType.ApproveCompletion;
+        if (!approval && (f.FirstEarnedAtMs is not null || f.FirstEarnedHereAtMs is not null)) return "first earnings on an entry that pays no reward";
+        if (approval)
+        {
+            string worker = f.Subject!, here = f.Job!.Neighbourhood;
+            long? first = memory.FirstEarned.TryGetValue(worker, out long a) ? a : null;
+            long? firstHere = memory.FirstEarnedIn.TryGetValue((worker, here), out long b) ? b : null;
+            if (f.FirstEarnedAtMs != first || f.FirstEarnedHereAtMs != firstHere)
+                return $"first earned {f.FirstEarnedAtMs}/{f.FirstEarnedHereAtMs}, expected {first}/{firstHere}";
+            memory.FirstEarned.TryAdd(worker, f.TimestampMs);
+            memory.FirstEarnedIn.TryAdd((worker, here), f.TimestampMs);
+            memory.Area[worker] = here;
+        }
+        bool pay = f.Applied && f.Command == CommandType.Pay;
+        string? area = pay ? memory.Area.GetValueOrDefault(f.Actor) : null;
+        if (f.PayerArea != area) return $"payer area {f.PayerArea}, expected {area}";
+        bool shopMoney = f.Applied && f.Command is CommandType.Pay or CommandType.Refund or CommandType.Redeem;
+        string? shop = f.Command == CommandType.Pay ? f.Subject : f.Actor;
+        string? shopIn = shopMoney ? after.Accounts.First(p => p.Key.ToString() == shop).Value.MerchantNeighbourhood : null;
+        if (f.ShopNeighbourhood != shopIn) return $"shop neighbourhood {f.ShopNeighbourhood}, expected {shopIn}";
+        if (shopMoney && shopIn is null) return "a shop without a neighbourhood moved money";
+        return null;
+    }
+
     private static string? Compare(Pots pots, LedgerState replayed, LedgerState live)
     {
         if (pots.Total != 0) return $"the pots add up to {pots.Total}, not 0";
         return pots.DifferenceFrom(replayed) ?? pots.DifferenceFrom(live);
     }
 
-    /// <summary>City-wide sums over all weeks against what the ledger itself counts.</summary>
+    /// <summary>City-wide sums over all periods of each kind against what the ledger itself counts.</summary>
     private static string? AgreesWithLedger(StatisticsBook book, List<EntryFacts> facts, LedgerState state)
     {
-        var city = book.Buckets.Values.Where(b => b.Area == StatisticsFold.City).OrderBy(b => b.Week, StringComparer.Ordinal).ToList();
-        var areas = book.Buckets.Values.Where(b => b.Area != StatisticsFold.City).ToList();
+        foreach (var kind in new[] { PeriodKind.Week, PeriodKind.Month, PeriodKind.Year })
+        {
+            if (AgreesWithLedger(book, facts, state, kind) is { } problem) return $"{kind}: {problem}";
+        }
+        return null;
+    }
+
+    private static string? AgreesWithLedger(StatisticsBook book, List<EntryFacts> facts, LedgerState state, PeriodKind kind)
+    {
+        var buckets = book.Buckets.Values.Where(b => b.Kind == kind).ToList();
+        var city = buckets.Where(b => b.Area == StatisticsFold.City).OrderBy(b => b.Period, StringComparer.Ordinal).ToList();
+        var areas = buckets.Where(b => b.Area != StatisticsFold.City).ToList();
         var applied = facts.Where(f => f.Applied).ToList();
         var bucketsOf = applied.ToDictionary(f => f.Height, f => StatisticsFold.BucketIds(f).ToArray());
-        long Sum(Func<WeekFigures, long> figure) => city.Sum(figure);
+        long Sum(Func<PeriodFigures, long> figure) => city.Sum(figure);
+        long Payments(Func<EntryFacts, bool> which) => applied.Where(f => f.Command == CommandType.Pay && which(f)).Sum(f => f.Movements[0].Cents);
         var checks = new (string What, long Book, long Ledger)[]
         {
             ("minted", Sum(b => b.MintedCents), state.Minted.Cents),
@@ -164,22 +216,37 @@ public class When_random_commands_are_described_as_facts
             ("taken − rejected", Sum(b => b.JobsTaken - b.JobsRejected), state.Jobs.Values.Sum(j => (long)j.Taken)),
             ("cancelled", Sum(b => b.JobsCancelled), state.Jobs.Values.Count(j => !j.Open)),
             ("first pick-ups", Sum(b => b.PickUpMinutes.Count), state.Jobs.Values.Count(j => j.Participants.Count > 0)),
-            ("spent", Sum(b => b.SpentCents), applied.Where(f => f.Command == CommandType.Pay).Sum(f => f.Movements[0].Cents)),
+            ("spent", Sum(b => b.SpentCents), Payments(_ => true)),
             ("refunded", Sum(b => b.RefundedCents), applied.Where(f => f.Command == CommandType.Refund).Sum(f => f.Movements[0].Cents)),
             ("outstanding at the end", city.Count == 0 ? 0 : city[^1].OutstandingCents, state.Supply.Cents),
             ("paid in neighbourhoods", areas.Sum(b => b.PaidCents), Sum(b => b.PaidCents)),
             ("published in neighbourhoods", areas.Sum(b => b.JobsPublished), Sum(b => b.JobsPublished)),
-            ("money kept out of neighbourhoods", areas.Sum(b => b.MintedCents + b.SpentCents + b.RefundedCents + b.RedeemedCents + b.OutstandingCents + b.Merchants.Count), 0),
+            ("spent at shops in neighbourhoods", areas.Sum(b => b.SpentCents), Sum(b => b.SpentCents)),
+            ("refunded in neighbourhoods", areas.Sum(b => b.RefundedCents), Sum(b => b.RefundedCents)),
+            ("redeemed in neighbourhoods", areas.Sum(b => b.RedeemedCents), Sum(b => b.RedeemedCents)),
+            ("spent by residents of neighbourhoods", areas.Sum(b => b.SpentByResidentsCents), Payments(f => f.PayerArea is not null)),
+            ("spent inside neighbourhoods", areas.Sum(b => b.SpentInsideCents), Payments(f => f.PayerArea is not null && f.PayerArea == f.ShopNeighbourhood)),
+            ("money kept city-wide", areas.Sum(b => b.MintedCents + b.OutstandingCents), 0),
         };
         foreach (var (what, inBook, inLedger) in checks)
             if (inBook != inLedger) return string.Create(CultureInfo.InvariantCulture, $"{what}: {inBook} in the statistics, {inLedger} in the ledger");
-        foreach (var bucket in book.Buckets.Values)
+        var everPaid = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var bucket in city)
         {
-            if (bucket.Id != bucket.Area + "/" + bucket.Week) return $"bucket {bucket.Id} is filed as {bucket.Area} / {bucket.Week}";
+            // In the city, a new earner is one never paid before the period: the new earners of all periods are each earner once.
+            if (bucket.NewEarners.Any(everPaid.Contains)) return $"bucket {bucket.Id} counts an earner of an earlier period as new";
+            if (bucket.Earners.Except(bucket.NewEarners).Any(e => !everPaid.Contains(e))) return $"bucket {bucket.Id} counts a first-time earner as a repeat";
+            everPaid.UnionWith(bucket.Earners);
+        }
+        foreach (var bucket in buckets)
+        {
+            if (bucket.Id != bucket.Area + "/" + bucket.Period) return $"bucket {bucket.Id} is filed as {bucket.Area} / {bucket.Period}";
+            if (!bucket.NewEarners.All(bucket.Earners.Contains)) return $"bucket {bucket.Id} has new earners who did not earn";
             var ids = applied.Where(f => bucketsOf[f.Height].Contains(bucket.Id)).ToList();
             if (ids.Count == 0 || bucket.LastHeight != ids[^1].Height) return $"bucket {bucket.Id} last height {bucket.LastHeight}";
             if (bucket.Area == StatisticsFold.City && bucket.OutstandingCents != ids[^1].SupplyAfterCents) return $"bucket {bucket.Id} outstanding";
-            var earners = ids.Where(f => f.Command == CommandType.ApproveCompletion).Select(f => f.Subject!).Distinct().Order(StringComparer.Ordinal);
+            var earners = ids.Where(f => f.Command == CommandType.ApproveCompletion && (bucket.Area == StatisticsFold.City || f.Job!.Neighbourhood == bucket.Area))
+                .Select(f => f.Subject!).Distinct().Order(StringComparer.Ordinal);
             if (!bucket.Earners.SequenceEqual(earners)) return $"bucket {bucket.Id} earners";
         }
         return null;

@@ -119,14 +119,14 @@ internal static class StoredStatistics
     /// <summary>Folds one batch into the store: loads (or creates) the buckets it touches, folds, saves them back.</summary>
     public static void FoldBatch(Dictionary<string, string> store, IEnumerable<EntryFacts> batch)
     {
-        var loaded = new Dictionary<string, WeekFigures>(StringComparer.Ordinal);
+        var loaded = new Dictionary<string, PeriodFigures>(StringComparer.Ordinal);
         foreach (var facts in batch)
         {
             foreach (string id in StatisticsFold.BucketIds(facts))
             {
                 if (!loaded.TryGetValue(id, out var bucket))
                 {
-                    bucket = store.TryGetValue(id, out string? json) ? JsonSerializer.Deserialize<WeekFigures>(json)! : StatisticsFold.NewBucket(id);
+                    bucket = store.TryGetValue(id, out string? json) ? JsonSerializer.Deserialize<PeriodFigures>(json)! : StatisticsFold.NewBucket(id);
                     loaded.Add(id, bucket);
                 }
                 StatisticsFold.Add(bucket, facts);

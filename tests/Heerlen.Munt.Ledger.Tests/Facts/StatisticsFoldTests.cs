@@ -8,7 +8,8 @@ namespace Heerlen.Munt.Ledger.Tests.Facts;
 
 /// <summary>
 /// A small community over two ISO weeks (2026-W23 and W24, summer time) and two neighbourhoods, GMS and Centrum,
-/// with every figure worked out by hand. The community itself was set up in W22 (Thursday 28 May 2026).
+/// with every figure worked out by hand. The community itself was set up in W22 (Thursday 28 May 2026). Shop 1 is in
+/// Centrum, shop 2 in GMS. A resident's area is the neighbourhood of the job they were last paid for.
 /// </summary>
 public sealed class When_two_weeks_of_a_community_are_folded_into_statistics : Scenario
 {
@@ -25,7 +26,7 @@ public sealed class When_two_weeks_of_a_community_are_folded_into_statistics : S
         _bert = Community.NewAccount();
         _cees = Community.NewAccount();
         _shop1 = Community.NewMerchant();
-        _shop2 = Community.NewMerchant();
+        _shop2 = Community.NewMerchant("gms");
 
         // Week 23: Monday 1 June 2026, 10:00 local.
         At("2026-06-01T08:00:00Z");
@@ -114,7 +115,7 @@ public sealed class When_two_weeks_of_a_community_are_folded_into_statistics : S
         return pay;
     }
 
-    private IReadOnlyDictionary<string, WeekFigures> Book()
+    private IReadOnlyDictionary<string, PeriodFigures> Book()
     {
         var book = new StatisticsBook();
         foreach (var f in _facts) book.Fold(f);
@@ -122,10 +123,11 @@ public sealed class When_two_weeks_of_a_community_are_folded_into_statistics : S
     }
 
     private static void Figures(
-        WeekFigures bucket, long published = 0, long taken = 0, long completed = 0, long rejected = 0, long cancelled = 0, int earners = 0,
-        long? median = null, long paid = 0, long minted = 0, long spent = 0, long refunded = 0, long redeemed = 0, long outstanding = 0, int merchants = 0)
+        PeriodFigures bucket, long published = 0, long taken = 0, long completed = 0, long rejected = 0, long cancelled = 0, int earners = 0,
+        long? median = null, long paid = 0, long minted = 0, long spent = 0, long refunded = 0, long redeemed = 0, long outstanding = 0, int merchants = 0,
+        int newEarners = 0, long byResidents = 0, long inside = 0)
     {
-        var expected = new { published, taken, completed, rejected, cancelled, earners, median, paid, minted, spent, refunded, redeemed, outstanding, merchants };
+        var expected = new { published, taken, completed, rejected, cancelled, earners, median, paid, minted, spent, refunded, redeemed, outstanding, merchants, newEarners, byResidents, inside };
         var actual = new
         {
             published = bucket.JobsPublished,
@@ -142,17 +144,24 @@ public sealed class When_two_weeks_of_a_community_are_folded_into_statistics : S
             redeemed = bucket.RedeemedCents,
             outstanding = bucket.OutstandingCents,
             merchants = bucket.ActiveMerchants,
+            newEarners = bucket.NewEarnerCount,
+            byResidents = bucket.SpentByResidentsCents,
+            inside = bucket.SpentInsideCents,
         };
         Assert.Equal(expected, actual);
     }
 
     [Fact]
-    public void there_is_a_city_bucket_per_week_and_a_bucket_per_neighbourhood_with_jobs_that_week()
+    public void there_is_a_city_bucket_per_period_and_a_bucket_per_neighbourhood_with_jobs_shops_or_residents_active_that_period()
     {
         Assert.Equal(
-            ["centrum/2026-W23", "centrum/2026-W24", "gms/2026-W23", "gms/2026-W24", "heerlen/2026-W22", "heerlen/2026-W23", "heerlen/2026-W24"],
+            [
+                "centrum/2026", "centrum/2026-06", "centrum/2026-W23", "centrum/2026-W24", "gms/2026", "gms/2026-06", "gms/2026-W23", "gms/2026-W24",
+                "heerlen/2026", "heerlen/2026-05", "heerlen/2026-06", "heerlen/2026-W22", "heerlen/2026-W23", "heerlen/2026-W24",
+            ],
             Book().Keys.Order(StringComparer.Ordinal));
-        Assert.All(Book(), b => Assert.Equal(b.Key, b.Value.Area + "/" + b.Value.Week));
+        Assert.All(Book(), b => Assert.Equal(b.Key, b.Value.Area + "/" + b.Value.Period));
+        Assert.All(Book(), b => Assert.Equal(HeerlenCalendar.KindOf(b.Value.Period), b.Value.Kind));
     }
 
     [Fact]
@@ -162,11 +171,16 @@ public sealed class When_two_weeks_of_a_community_are_folded_into_statistics : S
     }
 
     [Fact]
-    public void week_23_in_each_neighbourhood_counts_its_own_jobs_and_rewards_only()
+    public void week_23_in_each_neighbourhood_counts_its_own_jobs_shops_and_residents_only()
     {
         var book = Book();
-        Figures(book["gms/2026-W23"], published: 2, taken: 2, completed: 1, rejected: 1, cancelled: 1, earners: 1, median: 30, paid: 1_500);
-        Figures(book["centrum/2026-W23"], published: 1, taken: 1, completed: 1, earners: 1, median: 180, paid: 1_000);
+        // Anna (area GMS since her first reward) spends 5 at shop 1 in Centrum and 2 at shop 2 in GMS; Cees (Centrum) 3 at shop 1.
+        Figures(
+            book["gms/2026-W23"], published: 2, taken: 2, completed: 1, rejected: 1, cancelled: 1, earners: 1, newEarners: 1, median: 30, paid: 1_500,
+            spent: 200, merchants: 1, byResidents: 700, inside: 200);
+        Figures(
+            book["centrum/2026-W23"], published: 1, taken: 1, completed: 1, earners: 1, newEarners: 1, median: 180, paid: 1_000,
+            spent: 800, merchants: 1, byResidents: 300, inside: 300, refunded: 100, redeemed: 400);
     }
 
     [Fact]
@@ -174,8 +188,8 @@ public sealed class When_two_weeks_of_a_community_are_folded_into_statistics : S
     {
         // Pick-ups 30 and 180: the lower middle of an even count is 30. Outstanding: 5,000 − 4 redeemed late on Sunday.
         Figures(
-            Book()["heerlen/2026-W23"], published: 3, taken: 3, completed: 2, rejected: 1, cancelled: 1, earners: 2, median: 30,
-            paid: 2_500, spent: 1_000, refunded: 100, redeemed: 400, outstanding: 499_600, merchants: 2);
+            Book()["heerlen/2026-W23"], published: 3, taken: 3, completed: 2, rejected: 1, cancelled: 1, earners: 2, newEarners: 2, median: 30,
+            paid: 2_500, spent: 1_000, refunded: 100, redeemed: 400, outstanding: 499_600, merchants: 2, byResidents: 1_000, inside: 1_000);
     }
 
     [Fact]
@@ -183,23 +197,50 @@ public sealed class When_two_weeks_of_a_community_are_folded_into_statistics : S
     {
         var book = Book();
         // GMS: pick-ups 60 and 120 (even: the lower middle); Anna paid for g3 and g4, Bert for g1.
-        Figures(book["gms/2026-W24"], published: 2, taken: 4, completed: 3, cancelled: 1, earners: 2, median: 60, paid: 4_200);
-        Figures(book["centrum/2026-W24"], published: 1, taken: 1, completed: 1, earners: 1, median: 20, paid: 1_200);
-        // City: pick-ups 20, 60, 120 (odd: the middle); Anna paid in both neighbourhoods counts once.
+        // Anna earned in GMS in W23: a repeat earner there; Bert is new. Both are GMS residents and spend at shop 2 in GMS.
         Figures(
-            book["heerlen/2026-W24"], published: 3, taken: 5, completed: 4, cancelled: 1, earners: 2, median: 60,
-            paid: 5_400, minted: 100_000, spent: 1_500, outstanding: 599_600, merchants: 1);
+            book["gms/2026-W24"], published: 2, taken: 4, completed: 3, cancelled: 1, earners: 2, newEarners: 1, median: 60, paid: 4_200,
+            spent: 1_500, merchants: 1, byResidents: 1_500, inside: 1_500);
+        // Anna's first reward in Centrum: new there, though not new in the city.
+        Figures(book["centrum/2026-W24"], published: 1, taken: 1, completed: 1, earners: 1, newEarners: 1, median: 20, paid: 1_200);
+        // City: pick-ups 20, 60, 120 (odd: the middle); Anna paid in both neighbourhoods counts once, and as a repeat earner.
+        Figures(
+            book["heerlen/2026-W24"], published: 3, taken: 5, completed: 4, cancelled: 1, earners: 2, newEarners: 1, median: 60,
+            paid: 5_400, minted: 100_000, spent: 1_500, outstanding: 599_600, merchants: 1, byResidents: 1_500, inside: 1_500);
         Assert.Equal(new[] { _anna.PublicKey.ToString(), _bert.PublicKey.ToString() }.Order(StringComparer.Ordinal), book["heerlen/2026-W24"].Earners);
         Assert.Equal([_anna.PublicKey.ToString()], book["gms/2026-W24"].Earners.Where(e => e == _anna.PublicKey.ToString()));
+        Assert.Equal([_bert.PublicKey.ToString()], book["heerlen/2026-W24"].NewEarners);
+        Assert.Equal(1, book["heerlen/2026-W24"].RepeatEarners);
+    }
+
+    [Fact]
+    public void in_the_month_and_the_year_everyone_first_paid_in_june_is_new_even_when_paid_again_later_that_month()
+    {
+        var book = Book();
+        foreach (var period in new[] { "2026-06", "2026" })
+        {
+            // Anna was paid in W23 and again in W24, both in June: new in June, not a repeat.
+            Figures(
+                book["heerlen/" + period], published: 6, taken: 8, completed: 6, rejected: 1, cancelled: 2, earners: 3, newEarners: 3, median: 60,
+                paid: 7_900, minted: period == "2026" ? 600_000 : 100_000, spent: 2_500, refunded: 100, redeemed: 400, outstanding: 599_600, merchants: 2,
+                byResidents: 2_500, inside: 2_500);
+            Figures(
+                book["gms/" + period], published: 4, taken: 6, completed: 4, rejected: 1, cancelled: 2, earners: 2, newEarners: 2, median: 60, paid: 5_700,
+                spent: 1_700, merchants: 1, byResidents: 2_200, inside: 1_700);
+            Figures(
+                book["centrum/" + period], published: 2, taken: 2, completed: 2, earners: 2, newEarners: 2, median: 20, paid: 2_200,
+                spent: 800, merchants: 1, byResidents: 300, inside: 300, refunded: 100, redeemed: 400);
+        }
+        Figures(book["heerlen/2026-05"], minted: 500_000, outstanding: 500_000);
     }
 
     [Fact]
     public void outstanding_is_the_supply_after_the_weeks_last_entry()
     {
         var book = Book();
-        foreach (var week in new[] { "2026-W22", "2026-W23", "2026-W24" })
+        foreach (var week in new[] { "2026-W22", "2026-W23", "2026-W24", "2026-05", "2026-06", "2026" })
         {
-            var last = _facts.Last(f => f.Applied && HeerlenCalendar.IsoWeek(f.TimestampMs) == week);
+            var last = _facts.Last(f => f.Applied && HeerlenCalendar.Period(HeerlenCalendar.KindOf(week)!.Value, f.TimestampMs) == week);
             Assert.Equal(last.SupplyAfterCents, book["heerlen/" + week].OutstandingCents);
             Assert.Equal(last.Height, book["heerlen/" + week].LastHeight);
         }

@@ -118,7 +118,7 @@ public sealed class RandomScript
             11 => RefundCommand(s, h, amount),
             12 => new Redeem(amount) { Header = h },
             13 => SettleCommand(s, h),
-            14 => new AdmitMerchant(target) { Header = h },
+            14 => new AdmitMerchant(target, s.C % 2 == 0 ? "centrum" : "gms") { Header = h },
             15 => new SuspendMerchant(target) { Header = h },
             16 => RotateCommand(h, actor),
             17 => new FreezeAccount(target, s.C % 2 == 0) { Header = h },

@@ -164,7 +164,7 @@ public sealed class When_a_resident_pays_a_suspended_shop : PaymentScenario
     [Fact]
     public void after_readmission_the_payment_is_applied()
     {
-        Applied(new AdmitMerchant(Shop.PublicKey) { Header = Header(Officer2) }, Officer2);
+        Applied(new AdmitMerchant(Shop.PublicKey, "centrum") { Header = Header(Officer2) }, Officer2);
 
         Applied(Pay(Resident, Shop, HM(5)), Resident);
         Assert.Equal(HM(5), BalanceOf(Shop));
@@ -432,7 +432,7 @@ public sealed class When_an_officer_admits_and_suspends_shops : Scenario
 
     public When_an_officer_admits_and_suspends_shops() => _shop = Community.NewAccount();
 
-    private AdmitMerchant Admit(SigningKey officer, SigningKey shop) => new(shop.PublicKey) { Header = Header(officer) };
+    private AdmitMerchant Admit(SigningKey officer, SigningKey shop) => new(shop.PublicKey, "centrum") { Header = Header(officer) };
 
     private SuspendMerchant Suspend(SigningKey officer, SigningKey shop) => new(shop.PublicKey) { Header = Header(officer) };
 

@@ -62,11 +62,11 @@ public sealed class Community
         return key;
     }
 
-    /// <summary>A new affiliated shop.</summary>
-    public SigningKey NewMerchant()
+    /// <summary>A new affiliated shop in <paramref name="neighbourhood"/>.</summary>
+    public SigningKey NewMerchant(string neighbourhood = "centrum")
     {
         var key = NewAccount();
-        Ok(Submit(new AdmitMerchant(key.PublicKey) { Header = Header(Officer1) }, Officer1));
+        Ok(Submit(new AdmitMerchant(key.PublicKey, neighbourhood) { Header = Header(Officer1) }, Officer1));
         return key;
     }
 

@@ -13,7 +13,7 @@ public static class Fingerprint
         var b = new StringBuilder();
         b.Append($"minted={s.Minted.Cents} redeemed={s.Redeemed.Cents} reserved={s.Reserved.Cents} established={s.IsEstablished}\n");
         foreach (var (id, a) in s.Accounts.OrderBy(p => p.Key))
-            b.Append($"account {id} key={a.CurrentKey} roles={a.Roles} balance={a.Balance.Cents} frozen={a.Frozen} suspended={a.MerchantSuspended}\n");
+            b.Append($"account {id} key={a.CurrentKey} roles={a.Roles} balance={a.Balance.Cents} frozen={a.Frozen} suspended={a.MerchantSuspended} shop_in={a.MerchantNeighbourhood} area={a.Area} earned=[{string.Join(",", a.Earnings)}]\n");
         foreach (var (id, amount) in s.Budgets.OrderBy(p => p.Key, StringComparer.Ordinal))
             b.Append($"budget {id}={amount.Cents}\n");
         foreach (var (id, j) in s.Jobs.OrderBy(p => p.Key.Value))

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Heerlen.Munt.Client;
 using Heerlen.Munt.Contracts.V1;
 using Heerlen.Munt.Server.Tests.Support;
@@ -76,25 +77,67 @@ public sealed class ReadRulesTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task the_auditor_gets_week_figures_with_counts_of_few_persons_withheld()
+    public async Task the_auditor_gets_figures_per_period_with_counts_of_few_persons_withheld()
     {
         using var client = fixture.Client();
         var auditor = client.As(fixture.Demo("cbs"));
         await fixture.Server.Runtime.Daemon.CatchUpAsync(TimeSpan.FromSeconds(30));
         string week = Ledger.Facts.HeerlenCalendar.IsoWeek(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        var figures = await auditor.ReadAsync(o => client.Statistics.GetWeekFiguresAsync(new GetWeekFiguresRequest { Area = "heerlen", FromWeek = week, ToWeek = week }, o));
-        var city = Assert.Single(figures.Weeks);
+        var figures = await auditor.ReadAsync(o => client.Statistics.GetFiguresAsync(new GetFiguresRequest { Area = "heerlen", FromPeriod = week, ToPeriod = week }, o));
+        var city = Assert.Single(figures.Rows);
         Assert.True(city.JobsPublished >= 4);
-        Assert.Equal(-1, city.DistinctEarners); // fewer than 10 earners: withheld
+        Assert.False(city.HasDistinctEarners); // fewer than 10 earners: withheld
+        Assert.Contains("distinct_earners", city.Withheld);
+        Assert.Equal(10, figures.SuppressionThreshold);
         Assert.True(figures.AsOfHeight > 0);
+        Assert.StartsWith("area,period_kind,period,as_of_height", figures.Csv, StringComparison.Ordinal);
 
-        var none = await auditor.ReadAsync(o => client.Statistics.GetWeekFiguresAsync(new GetWeekFiguresRequest { Area = "heerlen", FromWeek = "2020-W01", ToWeek = "2020-W10" }, o));
-        Assert.Empty(none.Weeks);
-        foreach (var bad in new[] { "2026-W54", "2026-48", "W48", "2026-W00" })
+        var none = await auditor.ReadAsync(o => client.Statistics.GetFiguresAsync(new GetFiguresRequest { Area = "heerlen", FromPeriod = "2020-W01", ToPeriod = "2020-W10" }, o));
+        Assert.Empty(none.Rows);
+        foreach (var bad in new[] { "2026-W54", "2026-48", "W48", "2026-W00", "2026" })
         {
-            var refused = await Assert.ThrowsAsync<MuntException>(() => auditor.ReadAsync(o => client.Statistics.GetWeekFiguresAsync(new GetWeekFiguresRequest { FromWeek = bad }, o)));
+            var refused = await Assert.ThrowsAsync<MuntException>(() => auditor.ReadAsync(o => client.Statistics.GetFiguresAsync(new GetFiguresRequest { FromPeriod = bad }, o)));
             Assert.Equal("invalid_argument", refused.Reason);
         }
+        var badMonth = await Assert.ThrowsAsync<MuntException>(() => auditor.ReadAsync(o => client.Statistics.GetFiguresAsync(new GetFiguresRequest { PeriodKind = PeriodKind.Month, FromPeriod = "2026-13" }, o)));
+        Assert.Equal("invalid_argument", badMonth.Reason);
+    }
+
+    [Theory]
+    [InlineData(PeriodKind.Week)]
+    [InlineData(PeriodKind.Month)]
+    [InlineData(PeriodKind.Year)]
+    public async Task the_served_table_is_the_table_an_auditor_folds_offline_from_the_chain_alone(PeriodKind kind)
+    {
+        using var client = fixture.Client();
+        var auditor = client.As(fixture.Demo("cbs"));
+        await fixture.Server.Runtime.Daemon.CatchUpAsync(TimeSpan.FromSeconds(30));
+        var served = await auditor.ReadAsync(o => client.Statistics.GetFiguresAsync(new GetFiguresRequest { PeriodKind = kind }, o));
+
+        // Offline: the chain's entries up to the served height, replayed and described like the verifier does, folded, tabled.
+        var info = await auditor.ReadAsync(o => client.Ledger.GetChainInfoAsync(new GetChainInfoRequest(), o));
+        var replay = new Ledger.Chain.ChainReplay(info.ChainId, Ledger.Crypto.ManagedSchnorrVerifier.Instance, []);
+        var book = new Ledger.Facts.StatisticsBook();
+        var session = await auditor.SessionAsync();
+        using (var stream = client.Ledger.StreamEntries(new StreamEntriesRequest { FromHeight = 0 }, client.CallOptionsFor(session, default, TimeSpan.FromSeconds(30))))
+        {
+            await foreach (var entry in stream.ResponseStream.ReadAllAsync())
+            {
+                var prepared = Ledger.Chain.PreparedEntry.Prepare(entry.Encoded.ToByteArray(), info.ChainId, Ledger.Crypto.ManagedSchnorrVerifier.Instance);
+                Assert.Null(replay.Check(prepared, (state, verified, e) =>
+                {
+                    book.Fold(Ledger.Facts.EntryFacts.Describe(state, verified, e));
+                    return null;
+                }));
+                if (entry.Height == served.AsOfHeight - 1) break;
+            }
+        }
+        Assert.Equal(served.AsOfHeight, book.NextHeight);
+        var offline = Ledger.Facts.StatisticsTable.Build(book.Buckets.Values, (Ledger.Facts.PeriodKind)(int)kind, 10, book.NextHeight);
+
+        Assert.Equal(offline.ToCsv(), served.Csv);
+        Assert.Equal(offline.Rows.Select(Services.StatisticsApi.ToMessage), served.Rows);
+        Assert.Contains(served.Rows, r => r.Area == "centrum" && r.HasSpentCents | r.Withheld.Contains("spent_cents")); // shops carry a neighbourhood now
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class ProjectionTests(PostgresFixture postgres)
         (JobBoardProjection.Name, "mt_doc_jobboarditem"),
         (JobWorkProjection.Name, "mt_doc_jobwork"),
         (MerchantStatementProjection.Name, "mt_doc_merchantday"),
-        (StatisticsProjection.Name, "mt_doc_weekfigures"),
+        (StatisticsProjection.Name, "mt_doc_periodfigures"),
     ];
 
     [Fact]
@@ -235,7 +235,7 @@ public sealed class ProjectionTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task week_figures_equal_a_statistics_book_folded_offline_from_all_stored_facts_field_by_field()
+    public async Task period_figures_equal_a_statistics_book_folded_offline_from_all_stored_facts_field_by_field()
     {
         await using var town = await Town.StartAsync(postgres, nameof(ProjectionTests));
         await Community.BuildAsync(town);
@@ -245,10 +245,10 @@ public sealed class ProjectionTests(PostgresFixture postgres)
         foreach (var f in facts) book.Fold(f);
 
         await using var session = town.Documents.QuerySession();
-        var documents = (await session.Query<WeekFigures>().ToListAsync()).ToDictionary(w => w.Id);
+        var documents = (await session.Query<PeriodFigures>().ToListAsync()).ToDictionary(w => w.Id);
         Assert.Equal(book.Buckets.Keys.Order(StringComparer.Ordinal), documents.Keys.Order(StringComparer.Ordinal));
-        var properties = typeof(WeekFigures).GetProperties().Where(p => p.CanRead).ToArray();
-        Assert.Contains(properties, p => p.Name == nameof(WeekFigures.PickUpMinutes));
+        var properties = typeof(PeriodFigures).GetProperties().Where(p => p.CanRead).ToArray();
+        Assert.Contains(properties, p => p.Name == nameof(PeriodFigures.PickUpMinutes));
         foreach (var (id, offline) in book.Buckets)
         {
             foreach (var p in properties)
@@ -256,7 +256,8 @@ public sealed class ProjectionTests(PostgresFixture postgres)
         }
 
         // And the totals are what the town did (summed over weeks, in case the test ran across a week boundary).
-        var city = documents.Values.Where(w => w.Area == StatisticsFold.City).ToList();
+        var weeks = documents.Values.Where(w => w.Kind == PeriodKind.Week).ToList();
+        var city = weeks.Where(w => w.Area == StatisticsFold.City).ToList();
         Assert.Equal(4, city.Sum(w => w.JobsPublished));
         Assert.Equal(6, city.Sum(w => w.JobsTaken));
         Assert.Equal(4, city.Sum(w => w.JobsCompleted));
@@ -271,11 +272,13 @@ public sealed class ProjectionTests(PostgresFixture postgres)
         Assert.Equal(4, city.SelectMany(w => w.Earners).Distinct().Count());
         Assert.Equal(2, city.SelectMany(w => w.Merchants).Distinct().Count());
         Assert.Equal(599_000, city.MaxBy(w => w.LastHeight)!.OutstandingCents);
-        var gms = documents.Values.Where(w => w.Area == "gms").ToList();
+        var gms = weeks.Where(w => w.Area == "gms").ToList();
         Assert.Equal((2L, 3L, 1L, 1L, 1L, 1_500L), (gms.Sum(w => w.JobsPublished), gms.Sum(w => w.JobsTaken), gms.Sum(w => w.JobsCompleted), gms.Sum(w => w.JobsRejected), gms.Sum(w => w.JobsCancelled), gms.Sum(w => w.PaidCents)));
-        var heide = documents.Values.Where(w => w.Area == "heerlerheide").ToList();
+        var heide = weeks.Where(w => w.Area == "heerlerheide").ToList();
         Assert.Equal((2L, 3L, 3L, 0L, 0L, 5_200L), (heide.Sum(w => w.JobsPublished), heide.Sum(w => w.JobsTaken), heide.Sum(w => w.JobsCompleted), heide.Sum(w => w.JobsRejected), heide.Sum(w => w.JobsCancelled), heide.Sum(w => w.PaidCents)));
+        // Minting and outstanding HM are city-wide; the town's shops are all in Centrum.
         Assert.All(gms.Concat(heide), w => Assert.Equal(0, w.MintedCents + w.SpentCents + w.RefundedCents + w.RedeemedCents + w.OutstandingCents));
+        Assert.Equal(city.Sum(w => w.SpentCents), weeks.Where(w => w.Area == "centrum").Sum(w => w.SpentCents));
     }
 
     [Fact]
@@ -294,7 +297,7 @@ public sealed class ProjectionTests(PostgresFixture postgres)
             UPDATE heerlen_munt.mt_doc_jobwork SET data = jsonb_set(data, '{status}', '1');
             DELETE FROM heerlen_munt.mt_doc_historyline WHERE id IN (SELECT id FROM heerlen_munt.mt_doc_historyline ORDER BY id LIMIT 3);
             UPDATE heerlen_munt.mt_doc_merchantday SET data = jsonb_set(data, '{receivedCents}', '1');
-            UPDATE heerlen_munt.mt_doc_weekfigures SET data = jsonb_set(data, '{jobsPublished}', '99');
+            UPDATE heerlen_munt.mt_doc_periodfigures SET data = jsonb_set(data, '{jobsPublished}', '99');
             """);
         await using (var session = town.Documents.LightweightSession())
         {

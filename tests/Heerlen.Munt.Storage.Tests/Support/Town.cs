@@ -88,10 +88,10 @@ public sealed class Town : IAsyncDisposable
         return key;
     }
 
-    public async Task<SigningKey> NewMerchantAsync()
+    public async Task<SigningKey> NewMerchantAsync(string neighbourhood = "centrum")
     {
         var key = await NewResidentAsync();
-        Ok(await SubmitAsync(new AdmitMerchant(key.PublicKey) { Header = Header(Officer1) }, Officer1));
+        Ok(await SubmitAsync(new AdmitMerchant(key.PublicKey, neighbourhood) { Header = Header(Officer1) }, Officer1));
         return key;
     }
 
