@@ -59,10 +59,10 @@ public sealed class VerifierUsageTests : IDisposable
     }
 
     [Fact]
-    public async Task as_of_a_height_checks_the_chain_up_to_that_entry_only_and_writes_no_state()
+    public async Task as_of_a_height_checks_the_chain_as_it_was_with_that_many_entries_and_writes_no_state()
     {
         string state = _run.PathOf("state.json");
-        var (code, report) = await _run.JsonAsync(_run.File("chain.hmx", _chain.Export()), "--as-of", "17", "--state", state);
+        var (code, report) = await _run.JsonAsync(_run.File("chain.hmx", _chain.Export()), "--as-of", "18", "--state", state);
         Assert.Equal(ExitCodes.Verified, code);
         Assert.Equal(18, (long)report["entries_verified"]!);
         Assert.False(File.Exists(state));

@@ -23,7 +23,9 @@ internal static partial class Commands
         if (!info.Established) throw new UsageException("de keten is nog niet begonnen", "the chain has not been established yet");
         var operatorKey = new AccountId(Convert.FromHexString(info.OperatorKey));
         var blocks = await AllBlocksAsync(run);
-        long end = Math.Max(info.Height, blocks.Count == 0 ? 0 : blocks[^1].TreeSize);
+        // An export ends on the latest checkpoint: every entry in it is covered by a signed block in it, and the next
+        // export (--after) starts right after that block. Entries not yet sealed (about a second's worth) wait for it.
+        long end = blocks.Count == 0 ? 0 : blocks[^1].TreeSize;
 
         ExportHeader header;
         long exportedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -35,7 +37,7 @@ internal static partial class Commands
         }
         else if (run.Args.Option("--from") is { } f && Invocation.ParseNumber(f, "--from", 0, int.MaxValue) is var from and > 0)
         {
-            if (from > end) throw new UsageException($"de keten heeft {end} regels; --from {from} ligt daarna", $"the chain holds {end} entries; --from {from} is beyond it");
+            if (from > end) throw new UsageException($"het laatste controlepunt dekt {end} regels; --from {from} ligt daarna", $"the latest checkpoint covers {end} entries; --from {from} is beyond it");
             var before = await run.Actor.ReadAsync(o => run.Client.Ledger.GetEntryAsync(new GetEntryRequest { Height = from - 1 }, o), run.Ct);
             header = ExportHeader.Incremental(info.ChainId, from, Hash32.FromHex(before.Hash), blocks.LastOrDefault(b => b.TreeSize <= from), operatorKey, exportedAt, source);
         }

@@ -12,14 +12,14 @@ namespace Heerlen.Munt.Verify;
 /// <param name="Remembered">The checkpoint verified last time: history up to it must be unchanged.</param>
 /// <param name="OperatorKey">An operator key known from elsewhere (pinned): the chain must name it.</param>
 /// <param name="ClaimedOperatorKey">The operator key an export file's header names: the chain must name it too.</param>
-/// <param name="StopAfterHeight">Check entries up to this height only (point-in-time), or null for all.</param>
+/// <param name="AsOfHeight">Check only the entries below this height (the chain as it was when it held that many), or null for all.</param>
 /// <param name="BeforeApply">Sees every entry with the state just before it (e.g. the statistics fold).</param>
 internal sealed record AuditOptions(
     ISchnorrVerifier Verifier,
     RememberedCheckpoint? Remembered = null,
     AccountId? OperatorKey = null,
     AccountId? ClaimedOperatorKey = null,
-    long? StopAfterHeight = null,
+    long? AsOfHeight = null,
     Action<LedgerState, VerifiedCommand, Entry>? BeforeApply = null);
 
 /// <summary>Progress for the bar.</summary>
@@ -61,7 +61,7 @@ internal static class Auditor
         {
             await foreach (var record in source.ReadAsync(ct))
             {
-                if (options.StopAfterHeight is { } stop && record.Entry is not null && replay.State.NextHeight + entriesInBatch > stop)
+                if (options.AsOfHeight is { } asOf && record.Entry is not null && replay.State.NextHeight + entriesInBatch >= asOf)
                     break;
                 batch.Add(record);
                 if (record.Entry is not null) entriesInBatch++;
@@ -123,7 +123,7 @@ internal static class Auditor
         {
             var report = replay.Finish();
             if (!report.Ok) return report;
-            if (options.Remembered is { } remembered && replay.Frontier.Size < remembered.TreeSize && options.StopAfterHeight is null)
+            if (options.Remembered is { } remembered && replay.Frontier.Size < remembered.TreeSize && options.AsOfHeight is null)
             {
                 Forked = true;
                 return Broken(replay, "remembered_checkpoint",

@@ -40,7 +40,8 @@ internal sealed class FileSource : IChainSource
     {
         get
         {
-            long read = _bytesBefore + (_current?.Position ?? 0);
+            var current = _current;
+            long read = _bytesBefore + (current is { CanSeek: true } ? current.Position : 0);
             return read <= 0 || _entriesRead == 0 ? null : Math.Max(_entriesRead, (long)((double)_entriesRead * _totalBytes / read));
         }
     }

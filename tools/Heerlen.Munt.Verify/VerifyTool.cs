@@ -71,7 +71,7 @@ internal static class VerifyTool
     private static async Task<int> VerifyAsync(Options options, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken ct)
     {
         ISchnorrVerifier verifier = !options.Flag("--managed") && NativeSchnorrVerifier.IsAvailable() ? NativeSchnorrVerifier.Instance : ManagedSchnorrVerifier.Instance;
-        long? asOf = options.Number("--as-of", 0, long.MaxValue);
+        long? asOf = options.Number("--as-of", 1, long.MaxValue);
 
         using var server = options.Server is { } address ? await ServerSource.ConnectAsync(address, options.AuditorKey(), null, ct) : null;
         IChainSource source = server is not null ? server : FileSource.Open(options.Files);
@@ -90,8 +90,13 @@ internal static class VerifyTool
 
         var sampled = new Dictionary<long, Hash32>();
         var sampleHeights = server is not null ? ServerChecks.SampleHeights(server.ExpectedEntries ?? 0) : [];
+        var statistics = options.Command == "stats" ? new StatisticsRun(options) : null;
         var audit = new AuditOptions(verifier, remembered, options.OperatorKey(), (source as FileSource)?.ClaimedOperatorKey, asOf,
-            sampleHeights.Count == 0 ? null : (_, _, entry) => { if (sampleHeights.Contains(entry.Height)) sampled[entry.Height] = entry.Hash; });
+            (state, command, entry) =>
+            {
+                if (sampleHeights.Contains(entry.Height)) sampled[entry.Height] = entry.Hash;
+                statistics?.Fold(state, command, entry);
+            });
 
         var result = await WithProgress(options, stderr, interactive, source, audit, ct);
         summary.Result = result;
@@ -111,6 +116,13 @@ internal static class VerifyTool
         {
             StateFile.Write(statePath, RememberedCheckpoint.Of(source.ChainId, result.Report.State.OperatorKey, verified, DateTimeOffset.UtcNow, source.Description));
             summary.StateWritten = true;
+        }
+        if (statistics is not null)
+        {
+            // The figures go to stdout (or --out); the verdict on the chain they come from goes to stderr.
+            await statistics.WriteAsync(stdout);
+            await stderr.WriteLineAsync(summary.Verdict(options.Language));
+            return summary.ExitCode;
         }
         return await Report(options, stdout, summary);
     }
@@ -154,6 +166,12 @@ internal static class VerifyTool
     private static async Task<int> Report(Options options, TextWriter stdout, Summary summary)
     {
         int code = summary.ExitCode;
+        if (options.Command == "stats")
+        {
+            // No figures from a chain that does not verify: they would be worth nothing.
+            await stdout.WriteLineAsync(options.Json ? summary.ToJson().ToJsonString() : summary.Verdict(options.Language));
+            return code;
+        }
         if (options.Json)
         {
             await stdout.WriteLineAsync(summary.ToJson().ToJsonString());

@@ -123,6 +123,39 @@ public sealed class VerifierTests(ServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task the_auditors_offline_table_from_the_verified_chain_is_the_table_the_server_publishes()
+    {
+        var server = await fixture.StartServerAsync("stats");
+        try
+        {
+            await GrowAsync(server, 1);
+            using var client = ServerFixture.ClientOf(server);
+            var auditor = client.As(ServerFixture.Demo(server, "cbs"));
+            long height = (await client.ChainInfoAsync(refresh: true)).Height;
+            foreach (var (kind, name) in new[] { (PeriodKind.Week, "week"), (PeriodKind.Month, "month"), (PeriodKind.Year, "year") })
+            {
+                GetFiguresResponse published;
+                var deadline = DateTime.UtcNow.AddSeconds(15);
+                do
+                {
+                    published = await auditor.ReadAsync(o => client.Statistics.GetFiguresAsync(new GetFiguresRequest { PeriodKind = kind }, o));
+                    if (published.AsOfHeight < height) await Task.Delay(50);
+                }
+                while (published.AsOfHeight < height && DateTime.UtcNow < deadline);
+                Assert.Equal(height, published.AsOfHeight);
+
+                var (code, csv, error) = await RunAsync(["stats", .. Live(server, "--no-state", "--period", name)]);
+                Assert.True(code == 0, error);
+                Assert.Equal(published.Csv, csv);
+            }
+        }
+        finally
+        {
+            await fixture.StopAsync(server);
+        }
+    }
+
+    [Fact]
     public async Task a_resident_cannot_read_the_chain_for_the_verifier_and_the_exit_code_says_nothing_was_checked()
     {
         var (code, report) = await VerifyAsync("--server", fixture.Server.GrpcUrl, "--as", "sanne", "--data", fixture.Server.Runtime.DataDirectory, "--no-state");
