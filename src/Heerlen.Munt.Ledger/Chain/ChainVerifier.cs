@@ -97,6 +97,12 @@ public sealed class ChainReplay
         State = new LedgerState(chainId);
     }
 
+    /// <summary>Starts a replay whose blocks come one by one through <see cref="CheckBlock"/> (a streamed export).</summary>
+    public ChainReplay(string chainId, ISchnorrVerifier verifier)
+        : this(chainId, verifier, [])
+    {
+    }
+
     /// <summary>The state rebuilt so far.</summary>
     public LedgerState State { get; }
 
@@ -161,22 +167,29 @@ public sealed class ChainReplay
         return new VerificationReport(true, Height, BlocksVerified, null, "", "", State);
     }
 
+    /// <summary>
+    /// Checks a block that arrives right after the entry completing its tree size, as in a streamed export file, for a
+    /// replay started without stored blocks. A report if it is broken, else null.
+    /// </summary>
+    public VerificationReport? CheckBlock(Block block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        if (!_started) { _started = true; Advance(); }
+        if (_nextBlock is not null) throw new InvalidOperationException("this replay takes its blocks from the stored blocks it was given");
+        if (block.TreeSize != Frontier.Size)
+            return Fail("block", $"block {block.Number} ends at height {block.TreeSize - 1}, but it came after height {Height - 1}", Height - 1);
+        if (BlockProblem(block) is { } problem) return Fail("block", $"block {block.Number}: {problem}", Height - 1);
+        LastBlock = block;
+        BlocksVerified++;
+        return null;
+    }
+
     private VerificationReport? CheckBlocksEndingHere()
     {
         while (_nextBlock is not null && _nextBlock.TreeSize == Frontier.Size)
         {
             Block block = _nextBlock;
-            string? problem =
-                block.Number != BlocksVerified ? $"block number {block.Number}, expected {BlocksVerified}"
-                : block.FirstHeight != (LastBlock?.TreeSize ?? 0) ? "block does not start where the block before ended"
-                : block.FirstHeight >= block.TreeSize ? "block is empty"
-                : block.SealedAtMs < (LastBlock?.SealedAtMs ?? long.MinValue) ? "block is sealed before the block before it"
-                : block.PreviousBlockHash != (LastBlock?.Hash ?? Hash32.Zero) ? "block is not linked to the block before"
-                : block.MerkleRoot != Frontier.Root() ? "Merkle root does not match the entries"
-                : block.SealedAtMs < State.LastTimestampMs ? "block is sealed before its last entry"
-                : !block.IsSignedBy(State.OperatorKey, _verifier) ? "the operator's seal (signature) does not check out"
-                : null;
-            if (problem is not null) return Fail("block", $"block {block.Number}: {problem}", Height - 1);
+            if (BlockProblem(block) is { } problem) return Fail("block", $"block {block.Number}: {problem}", Height - 1);
             LastBlock = block;
             BlocksVerified++;
             Advance();
@@ -185,6 +198,18 @@ public sealed class ChainReplay
             return Fail("block", $"block {_nextBlock.Number} ends at a height the chain passed without it", _nextBlock.TreeSize - 1);
         return null;
     }
+
+    /// <summary>What is wrong with a block that ends at the current height, or null.</summary>
+    private string? BlockProblem(Block block) =>
+        block.Number != BlocksVerified ? $"block number {block.Number}, expected {BlocksVerified}"
+        : block.FirstHeight != (LastBlock?.TreeSize ?? 0) ? "block does not start where the block before ended"
+        : block.FirstHeight >= block.TreeSize ? "block is empty"
+        : block.SealedAtMs < (LastBlock?.SealedAtMs ?? long.MinValue) ? "block is sealed before the block before it"
+        : block.PreviousBlockHash != (LastBlock?.Hash ?? Hash32.Zero) ? "block is not linked to the block before"
+        : block.MerkleRoot != Frontier.Root() ? "Merkle root does not match the entries"
+        : block.SealedAtMs < State.LastTimestampMs ? "block is sealed before its last entry"
+        : !block.IsSignedBy(State.OperatorKey, _verifier) ? "the operator's seal (signature) does not check out"
+        : null;
 
     private void Advance() => _nextBlock = _blocks.MoveNext() ? _blocks.Current : null;
 
