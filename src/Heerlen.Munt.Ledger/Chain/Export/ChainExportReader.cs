@@ -115,8 +115,9 @@ public sealed class ChainExportReader : IDisposable
             case ExportFormat.RecordsSegment:
                 return ParseRecords(payload.Span, count, firstHeight);
             case ExportFormat.EndSegment:
-                Summary = CheckEnd(payload.Span, count, firstHeight);
+                var summary = CheckEnd(payload.Span, count, firstHeight);
                 if (_input.ReadByte() != -1) throw Fail("export_trailing_bytes", "there are bytes after the end segment", firstHeight);
+                Summary = summary;
                 return [];
             case ExportFormat.HeaderSegment:
                 throw Fail("export_segment_order", "a second header segment", firstHeight);

@@ -159,8 +159,8 @@ public sealed class ExportRecord
 }
 
 /// <summary>
-/// An export file is damaged or is not an export file. The only exception a <see cref="ChainExportReader"/> throws
-/// on bad bytes; <see cref="Rule"/> is stable, for programs, the message is for people.
+/// An export file is damaged, is not an export file, or does not continue the files before it. The only exception a
+/// <see cref="ChainExportReader"/> throws on bad bytes; <see cref="Rule"/> is stable, for programs, the message is for people.
 /// </summary>
 public sealed class ExportFormatException : Exception
 {
@@ -178,7 +178,8 @@ public sealed class ExportFormatException : Exception
     /// <summary>
     /// The broken rule: <c>export_magic</c>, <c>export_segment_length</c>, <c>export_segment_checksum</c>,
     /// <c>export_segment_order</c>, <c>export_header</c>, <c>export_record</c>, <c>export_totals</c>,
-    /// <c>export_truncated</c> or <c>export_trailing_bytes</c>.
+    /// <c>export_truncated</c> or <c>export_trailing_bytes</c> (munt-verify adds <c>export_continuation</c> and
+    /// <c>export_header</c> across files).
     /// </summary>
     public string Rule { get; }
 
