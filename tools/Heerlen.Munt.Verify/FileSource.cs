@@ -85,7 +85,7 @@ internal sealed class FileSource : IChainSource
             }
             catch (ExportFormatException e)
             {
-                throw new SourceBrokenException(e.Rule, e.Height, $"{Path.GetFileName(path)}: {e.Message}");
+                throw new SourceBrokenException(e.Rule, e.Height, $"{Path.GetFileName(path)}, segment {e.SegmentIndex}: {e.Explanation}");
             }
             using var records = opened;
             while (true)
@@ -97,7 +97,7 @@ internal sealed class FileSource : IChainSource
                 }
                 catch (ExportFormatException e)
                 {
-                    throw new SourceBrokenException(e.Rule, e.Height, $"{Path.GetFileName(path)}: {e.Message}");
+                    throw new SourceBrokenException(e.Rule, e.Height, $"{Path.GetFileName(path)}, segment {e.SegmentIndex}: {e.Explanation}");
                 }
                 var record = records.Current;
                 if (record.EntryBytes is { } bytes)
