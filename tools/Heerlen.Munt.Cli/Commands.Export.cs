@@ -104,9 +104,13 @@ internal static partial class Commands
             {
                 if (!Block.TryDecode(checkpoint.Encoded.Span, out var block, out string problem))
                     throw new UsageException($"controlepunt {checkpoint.Number} van de server is onleesbaar: {problem}", $"the server's checkpoint {checkpoint.Number} does not decode: {problem}");
-                blocks.Add(block!);
+                if (block!.Number != blocks.Count)
+                    throw new UsageException($"de server slaat controlepunten over of herhaalt ze (nummer {block.Number}, verwacht {blocks.Count})", $"the server skips or repeats checkpoints (number {block.Number}, expected {blocks.Count})");
+                blocks.Add(block);
             }
             if (page.Checkpoints.Count == 0 || page.NextNumber >= page.Count) return blocks;
+            if (page.NextNumber != blocks.Count)
+                throw new UsageException($"de lijst van controlepunten van de server klopt niet (volgende {page.NextNumber} na {blocks.Count})", $"the server's list of checkpoints does not add up (next {page.NextNumber} after {blocks.Count})");
         }
     }
 

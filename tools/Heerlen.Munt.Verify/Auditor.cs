@@ -12,15 +12,25 @@ namespace Heerlen.Munt.Verify;
 /// <param name="Remembered">The checkpoint verified last time: history up to it must be unchanged.</param>
 /// <param name="OperatorKey">An operator key known from elsewhere (pinned): the chain must name it.</param>
 /// <param name="ClaimedOperatorKey">The operator key an export file's header names: the chain must name it too.</param>
-/// <param name="AsOfHeight">Check only the entries below this height (the chain as it was when it held that many), or null for all.</param>
 /// <param name="BeforeApply">Sees every entry with the state just before it (e.g. the statistics fold).</param>
+/// <param name="RequiredBlocks">Checkpoints the replay must meet, number and hash, or it fails: the remembered one, the
+/// latest a server named at the start, the one a consistency proof led to. A source that leaves one out, or serves another
+/// block under its number, hides or forks history.</param>
 internal sealed record AuditOptions(
     ISchnorrVerifier Verifier,
     RememberedCheckpoint? Remembered = null,
     AccountId? OperatorKey = null,
     AccountId? ClaimedOperatorKey = null,
-    long? AsOfHeight = null,
-    Action<LedgerState, VerifiedCommand, Entry>? BeforeApply = null);
+    Action<LedgerState, VerifiedCommand, Entry>? BeforeApply = null,
+    IReadOnlyList<RequiredBlock>? RequiredBlocks = null);
+
+/// <summary>A checkpoint the replay must verify.</summary>
+/// <param name="Number">Its block number.</param>
+/// <param name="TreeSize">Entries it covers.</param>
+/// <param name="Hash">Its block hash.</param>
+/// <param name="Why">Where it comes from, for the explanation ("the checkpoint you verified on …").</param>
+/// <param name="Forked">True if missing it means history the verifier saw was changed (exit code 4).</param>
+internal sealed record RequiredBlock(long Number, long TreeSize, Hash32 Hash, string Why, bool Forked);
 
 /// <summary>Progress for the bar.</summary>
 /// <param name="Entries">Entries checked so far.</param>
@@ -61,8 +71,6 @@ internal static class Auditor
         {
             await foreach (var record in source.ReadAsync(ct))
             {
-                if (options.AsOfHeight is { } asOf && record.Entry is not null && replay.State.NextHeight + entriesInBatch >= asOf)
-                    break;
                 batch.Add(record);
                 if (record.Entry is not null) entriesInBatch++;
                 if (entriesInBatch < BatchEntries) continue;
@@ -97,6 +105,7 @@ internal static class Auditor
         public bool Forked { get; private set; }
 
         private bool _operatorChecked;
+        private readonly HashSet<long> _metRequired = [];
 
         public VerificationReport? Process(List<ChainRecord> batch)
         {
@@ -112,7 +121,7 @@ internal static class Auditor
                 : null;
             for (int i = 0; i < batch.Count; i++)
             {
-                var failure = batch[i].Block is { } block ? replay.CheckBlock(block) : replay.Check(prepared[i]!, beforeApply);
+                var failure = batch[i].Block is { } block ? replay.CheckBlock(block) ?? CheckRequired(block) : replay.Check(prepared[i]!, beforeApply);
                 failure ??= CheckOperator() ?? CheckRemembered();
                 if (failure is not null) return failure;
             }
@@ -123,14 +132,43 @@ internal static class Auditor
         {
             var report = replay.Finish();
             if (!report.Ok) return report;
-            if (options.Remembered is { } remembered && replay.Frontier.Size < remembered.TreeSize && options.AsOfHeight is null)
+            long entries = replay.State.NextHeight;
+            if (entries == 0)
+                return Broken(replay, "empty_chain", 0, "the source holds no entries: there is nothing that could be verified");
+            if (options.Remembered is { } remembered && replay.Frontier.Size < remembered.TreeSize)
             {
                 Forked = true;
                 return Broken(replay, "remembered_checkpoint",
                     replay.State.NextHeight,
                     $"the chain ends at {replay.Frontier.Size} entries, but on {remembered.VerifiedAtUtc} you verified a checkpoint of {remembered.TreeSize}: entries were removed");
             }
+            foreach (var required in options.RequiredBlocks ?? [])
+            {
+                if (_metRequired.Contains(required.Number)) continue;
+                Forked |= required.Forked;
+                return Broken(replay, required.Forked ? "remembered_checkpoint" : "server_answers", Math.Min(required.TreeSize, entries) - 1,
+                    $"checkpoint {required.Number} ({required.Why}) is not in what the source gave: history was hidden or replaced");
+            }
+            if (replay.BlocksVerified == 0)
+                return Broken(replay, "block_coverage", entries - 1, "no checkpoint covers any entry: the operator has signed nothing it can be held to");
             return report;
+        }
+
+        private VerificationReport? CheckRequired(Block block)
+        {
+            foreach (var required in options.RequiredBlocks ?? [])
+            {
+                if (required.Number != block.Number) continue;
+                if (required.Hash == block.Hash && required.TreeSize == block.TreeSize)
+                {
+                    _metRequired.Add(required.Number);
+                    continue;
+                }
+                Forked |= required.Forked;
+                return Broken(replay, required.Forked ? "remembered_checkpoint" : "server_answers", block.TreeSize - 1,
+                    $"checkpoint {block.Number} is not the checkpoint {required.Number} {required.Why}: two histories under one number");
+            }
+            return null;
         }
 
         private VerificationReport? CheckOperator()

@@ -65,7 +65,7 @@ internal sealed class FileSource : IChainSource
         }
         catch (ExportFormatException e)
         {
-            throw new UsageException($"{paths[0]} is geen leesbaar exportbestand ({e.Rule}: {e.Explanation})", $"{paths[0]} is not a readable export file ({e.Rule}: {e.Explanation})");
+            throw new SourceBrokenException(e.Rule, e.Height, $"{Path.GetFileName(paths[0])}, segment {e.SegmentIndex}: {e.Explanation}");
         }
     }
 

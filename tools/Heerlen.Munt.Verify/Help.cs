@@ -21,7 +21,7 @@ internal static class Help
           --state FILE        where the last verified checkpoint is remembered (default ~/.local/state/heerlen-munt/verify-CHAIN.json)
           --no-state          do not read or write a state file
           --operator-key HEX  the operator key you know from elsewhere; the chain must name it
-          --as-of HEIGHT      check entries up to this height only (point in time; no state file)
+          --as-of HEIGHT      stats: the figures of the chain as it was with HEIGHT entries (the whole chain is still verified)
           --json              one JSON object on stdout instead of the table
           --quiet             no progress bar
           --managed           use the managed signature checker instead of libsecp256k1
@@ -45,7 +45,7 @@ internal static class Help
           --state BESTAND     waar het laatst gecontroleerde controlepunt wordt onthouden (standaard ~/.local/state/heerlen-munt/verify-KETEN.json)
           --no-state          geen toestandsbestand lezen of schrijven
           --operator-key HEX  de sleutel van de beheerder die u van elders kent; de keten moet die noemen
-          --as-of HOOGTE      alleen regels tot deze hoogte (een moment in het verleden; zonder toestandsbestand)
+          --as-of HOOGTE      stats: de cijfers van de keten zoals die was met HOOGTE regels (de hele keten wordt wel gecontroleerd)
           --json              één JSON-object op stdout in plaats van de tabel
           --quiet             geen voortgangsbalk
           --managed           handtekeningen controleren zonder libsecp256k1

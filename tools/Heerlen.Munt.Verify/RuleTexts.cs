@@ -22,6 +22,8 @@ internal static class RuleTexts
         ["consistency_proof"] = ("De server kan niet bewijzen dat de keten een voortzetting is van wat u eerder controleerde.", "The server cannot prove that its chain continues what you verified before."),
         ["inclusion_proof"] = ("Een bewijs van de server leidt niet naar het controlepunt.", "A proof from the server does not lead to the checkpoint."),
         ["checkpoint_note"] = ("De ondertekende notitie bij het controlepunt klopt niet.", "The signed note of the checkpoint is wrong."),
+        ["empty_chain"] = ("De bron bevat geen enkele regel: er is niets gecontroleerd.", "The source holds no entries: nothing was checked."),
+        ["as_of"] = ("De keten is korter dan de gevraagde hoogte (--as-of).", "The chain is shorter than the height asked for (--as-of)."),
         ["server_answers"] = ("De antwoorden van de server spreken elkaar tegen.", "The server's answers contradict each other."),
     };
 

@@ -24,23 +24,29 @@ internal static class ServerChecks
     /// Asks for a consistency proof from the remembered checkpoint to the latest and checks it; null if it holds.
     /// A server that rewrote or forked history cannot answer it.
     /// </summary>
-    public static async Task<CheckFailure?> DemandConsistencyAsync(ServerSource server, RememberedCheckpoint remembered, ISchnorrVerifier verifier, CancellationToken ct)
+    public static async Task<(CheckFailure? Failure, Block? Newer)> DemandConsistencyAsync(ServerSource server, RememberedCheckpoint remembered, ISchnorrVerifier verifier, CancellationToken ct)
     {
         ConsistencyProof proof;
         try
         {
-            proof = await server.Audit.GetConsistencyProofAsync(new GetConsistencyProofRequest { OldSize = remembered.TreeSize }, cancellationToken: ct);
+            proof = await server.Audit.GetConsistencyProofAsync(new GetConsistencyProofRequest { OldSize = remembered.TreeSize }, deadline: ServerSource.Deadline(), cancellationToken: ct);
         }
         catch (RpcException e) when (ServerSource.ReasonOf(e) is "checkpoint_not_found" or "invalid_argument")
         {
-            return new CheckFailure("consistency_proof", remembered.TreeSize - 1,
-                $"the server has no checkpoint of {remembered.TreeSize} entries extending the one you verified on {remembered.VerifiedAtUtc} ({ServerSource.ReasonOf(e)}): history was rewritten or cut short", true);
+            return (new CheckFailure("consistency_proof", remembered.TreeSize - 1,
+                $"the server has no checkpoint of {remembered.TreeSize} entries extending the one you verified on {remembered.VerifiedAtUtc} ({ServerSource.ReasonOf(e)}): history was rewritten or cut short", true), null);
         }
-        catch (RpcException e)
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && !ct.IsCancellationRequested)
         {
-            throw new SourceUnavailableException($"the server does not give a consistency proof: {ServerSource.ReasonOf(e)}", $"de server geeft geen consistentiebewijs: {ServerSource.ReasonOf(e)}", e);
+            throw new SourceUnavailableException($"the server does not answer the consistency proof: {ServerSource.ReasonOf(e)}", $"de server geeft geen antwoord op het consistentiebewijs: {ServerSource.ReasonOf(e)}", e);
         }
-        return CheckConsistency(remembered, proof, verifier);
+        catch (RpcException e) when (!ct.IsCancellationRequested)
+        {
+            // A server that answers but refuses the proof: not "nothing was checked", but a failed check.
+            return (new CheckFailure("consistency_proof", remembered.TreeSize - 1, $"the server refuses the consistency proof from the checkpoint you verified on {remembered.VerifiedAtUtc}: {ServerSource.ReasonOf(e)}", false), null);
+        }
+        var failure = CheckConsistency(remembered, proof, verifier);
+        return failure is null && Block.TryDecode(proof.NewCheckpoint.Encoded.Span, out var newer, out _) ? (null, newer) : (failure, null);
     }
 
     /// <summary>Checks a served consistency proof against the remembered checkpoint (pure; the heart of the demand).</summary>
@@ -67,8 +73,9 @@ internal static class ServerChecks
     }
 
     /// <summary>Checks the latest checkpoint's signed note (C2SP tlog-checkpoint) against the verified block.</summary>
-    public static CheckFailure? CheckNote(string chainId, Checkpoint served, Block verified, ISchnorrVerifier verifier, Ledger.Accounts.AccountId operatorKey)
+    public static CheckFailure? CheckNote(string chainId, Checkpoint? served, Block verified, ISchnorrVerifier verifier, Ledger.Accounts.AccountId operatorKey)
     {
+        if (served is null) return new CheckFailure("checkpoint_note", verified.TreeSize - 1, "the server's proof carries no checkpoint", false);
         if (!CheckpointNote.TryParse(served.Note, out var note, out string problem))
             return new CheckFailure("checkpoint_note", verified.TreeSize - 1, $"the checkpoint note does not parse: {problem}", false);
         if (note!.Origin != chainId || note.TreeSize != verified.TreeSize || note.RootHash != verified.MerkleRoot)
@@ -83,7 +90,7 @@ internal static class ServerChecks
     {
         foreach (var (height, hash) in sampled.Where(s => s.Key < checkpoint.TreeSize).OrderBy(s => s.Key))
         {
-            var proof = await ServerSource.Call(() => server.Audit.GetInclusionProofAsync(new GetInclusionProofRequest { Height = height, TreeSize = checkpoint.TreeSize }, cancellationToken: ct).ResponseAsync);
+            var proof = await ServerSource.Call(() => server.Audit.GetInclusionProofAsync(new GetInclusionProofRequest { Height = height, TreeSize = checkpoint.TreeSize }, deadline: ServerSource.Deadline(), cancellationToken: ct).ResponseAsync, ct);
             var path = new List<Hash32>(proof.Hashes.Count);
             foreach (string hex in proof.Hashes)
             {

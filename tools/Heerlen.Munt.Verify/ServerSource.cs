@@ -65,7 +65,7 @@ internal sealed class ServerSource : IChainSource, IDisposable
         {
             throw new UsageException($"'{address}' is geen serveradres (zoals http://127.0.0.1:5081)", $"'{address}' is not a server address (like http://127.0.0.1:5081)");
         }
-        var info = await Call(() => new Contracts.V1.Ledger.LedgerClient(channel).GetChainInfoAsync(new GetChainInfoRequest(), deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ResponseAsync);
+        var info = await Call(() => new Contracts.V1.Ledger.LedgerClient(channel).GetChainInfoAsync(new GetChainInfoRequest(), deadline: Deadline(), cancellationToken: ct).ResponseAsync, ct);
         if (!info.Established) throw new SourceUnavailableException("the server's chain is not established yet: nothing to verify", "de keten van de server is nog niet begonnen: er is niets te controleren");
         var source = new ServerSource(address, channel, auditor, account, info);
         source.Target = info.Height;
@@ -99,28 +99,35 @@ internal sealed class ServerSource : IChainSource, IDisposable
             throw new SourceBrokenException("server_answers", next, $"the server has checkpoint {blocks[nextBlock].Number} of {blocks[nextBlock].TreeSize} entries but only {next} entries");
     }
 
-    /// <summary>Every checkpoint, decoded from its stored bytes.</summary>
+    /// <summary>
+    /// Every checkpoint, decoded from its stored bytes. Each page must carry on from the one before (numbers in a row, tree
+    /// sizes growing), so a lying server cannot keep the loop going without sending real, new blocks, and never more blocks
+    /// than it has entries (blocks are never empty), give or take the blocks sealed while reading.
+    /// </summary>
     public async Task<List<Block>> ReadBlocksAsync(CancellationToken ct)
     {
         var blocks = new List<Block>();
-        long from = 0;
+        long most = Info.Height + 100_000;
         while (true)
         {
-            long at = from;
-            var page = await Call(() => Audit.ListCheckpointsAsync(new ListCheckpointsRequest { FromNumber = at, PageSize = PageSize }, cancellationToken: ct).ResponseAsync);
+            long from = blocks.Count;
+            var page = await Call(() => Audit.ListCheckpointsAsync(new ListCheckpointsRequest { FromNumber = from, PageSize = PageSize }, deadline: Deadline(), cancellationToken: ct).ResponseAsync, ct);
             foreach (var checkpoint in page.Checkpoints)
             {
                 if (!Block.TryDecode(checkpoint.Encoded.Span, out var block, out string problem))
                     throw new SourceBrokenException("block", null, $"checkpoint {checkpoint.Number} does not decode: {problem}");
-                blocks.Add(block!);
+                if (block!.Number != blocks.Count || (blocks.Count > 0 && block.TreeSize <= blocks[^1].TreeSize))
+                    throw new SourceBrokenException("server_answers", block.TreeSize - 1, $"the server's list of checkpoints skips, repeats or reorders: checkpoint {block.Number} where {blocks.Count} was due");
+                blocks.Add(block);
             }
             if (page.Checkpoints.Count == 0 || page.NextNumber >= page.Count) return blocks;
-            from = page.NextNumber;
+            if (page.NextNumber != blocks.Count || blocks.Count > most)
+                throw new SourceBrokenException("server_answers", null, $"the server's list of checkpoints does not add up (next {page.NextNumber} after {blocks.Count}, count {page.Count})");
         }
     }
 
     private Task<ListEntriesResponse> PageAsync(long from, CancellationToken ct) =>
-        Call(() => Ledger.ListEntriesAsync(new ListEntriesRequest { FromHeight = from, PageSize = PageSize }, Headers(), cancellationToken: ct).ResponseAsync);
+        Call(() => Ledger.ListEntriesAsync(new ListEntriesRequest { FromHeight = from, PageSize = PageSize }, Headers(), Deadline(), ct).ResponseAsync, ct);
 
     private Metadata Headers()
     {
@@ -131,14 +138,21 @@ internal sealed class ServerSource : IChainSource, IDisposable
         return new Metadata { { "authorization", "Bearer " + _session.ToText() }, { "accept-language", "en" } };
     }
 
+    /// <summary>How long one call may take before the server counts as not answering.</summary>
+    public static DateTime Deadline() => DateTime.UtcNow.AddSeconds(60);
+
     /// <summary>Runs one call; transport and access problems become <see cref="SourceUnavailableException"/>.</summary>
-    public static async Task<T> Call<T>(Func<Task<T>> call)
+    public static async Task<T> Call<T>(Func<Task<T>> call, CancellationToken ct)
     {
         try
         {
             return await call();
         }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+        catch (RpcException) when (ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ct);
+        }
+        catch (RpcException e)
         {
             throw Unavailable(e);
         }

@@ -66,6 +66,10 @@ internal static class StateFile
             if (c.TreeSize < 1) throw new FormatException("tree size");
             return c;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{path} is niet te lezen ({e.Message})", $"{path} cannot be read ({e.Message})");
+        }
         catch (Exception e) when (e is JsonException or FormatException or ArgumentException)
         {
             throw new UsageException($"{path} is beschadigd ({e.Message}); verwijder het alleen als u weet waarom", $"{path} is damaged ({e.Message}); remove it only if you know why");
@@ -75,9 +79,17 @@ internal static class StateFile
     /// <summary>Writes the file atomically.</summary>
     public static void Write(string path, RememberedCheckpoint checkpoint)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(new Document(RememberedCheckpoint.FormatName, checkpoint), Json));
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            string temporary = path + ".tmp";
+            File.WriteAllText(temporary, JsonSerializer.Serialize(new Document(RememberedCheckpoint.FormatName, checkpoint), Json));
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"de keten klopt, maar {path} is niet te schrijven ({e.Message}); de volgende controle kan herschrijven dan niet zien",
+                $"the chain checks out, but {path} cannot be written ({e.Message}); the next check could not see a rewrite");
+        }
     }
 }

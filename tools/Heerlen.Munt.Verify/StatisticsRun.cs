@@ -17,10 +17,12 @@ internal sealed class StatisticsRun
     private readonly string? _area;
     private readonly string _format;
     private readonly string? _out;
+    private readonly long? _asOf;
 
     /// <summary>Reads the statistics options (bad ones are bad usage before anything is read).</summary>
-    public StatisticsRun(Options options)
+    public StatisticsRun(Options options, long? asOf)
     {
+        _asOf = asOf;
         _kind = options.Value("--period") switch
         {
             null or "week" => PeriodKind.Week,
@@ -36,8 +38,14 @@ internal sealed class StatisticsRun
         if (_out is not null && File.Exists(_out)) throw new UsageException($"{_out} bestaat al", $"{_out} exists already");
     }
 
-    /// <summary>Folds one entry, seen with the state just before it.</summary>
-    public void Fold(LedgerState before, VerifiedCommand command, Entry entry) => _book.Fold(EntryFacts.Describe(before, command, entry));
+    /// <summary>
+    /// Folds one entry, seen with the state just before it, if it is below the --as-of height. The whole chain is still
+    /// verified (so history before that height is proven to be the one remembered); only the figures stop there.
+    /// </summary>
+    public void Fold(LedgerState before, VerifiedCommand command, Entry entry)
+    {
+        if (_asOf is null || entry.Height < _asOf) _book.Fold(EntryFacts.Describe(before, command, entry));
+    }
 
     /// <summary>Writes the table (to --out, or to <paramref name="stdout"/>).</summary>
     public async Task WriteAsync(TextWriter stdout)

@@ -62,8 +62,29 @@ internal static class VerifyTool
         }
         catch (SourceUnavailableException e)
         {
-            if (options.Json) await stdout.WriteLineAsync(new JsonObject { ["ok"] = false, ["exit_code"] = ExitCodes.Unavailable, ["rule"] = "unavailable", ["explanation"] = e.Message }.ToJsonString());
-            await stderr.WriteLineAsync("munt-verify: " + T(e.Dutch, e.Message));
+            return await Unavailable(e.Message, e.Dutch);
+        }
+        catch (SourceBrokenException e)
+        {
+            // Damage found before the replay could start (e.g. the first file's header).
+            if (options.Json) await stdout.WriteLineAsync(new JsonObject { ["ok"] = false, ["exit_code"] = ExitCodes.Broken, ["failed_at_height"] = e.Height, ["rule"] = e.Rule, ["explanation"] = e.Message }.ToJsonString());
+            else await stdout.WriteLineAsync($"{T("FOUT", "BROKEN")}: {e.Rule}: {e.Message}\n{RuleTexts.Of(e.Rule, language)}");
+            return ExitCodes.Broken;
+        }
+        catch (OperationCanceledException)
+        {
+            return await Unavailable("stopped before the end: nothing was decided", "gestopt voor het einde: er is niets besloten");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Never a stack trace for a person; the type and message say enough to report it.
+            return await Unavailable($"an unexpected error stopped the check ({e.GetType().Name}: {e.Message})", $"een onverwachte fout stopte de controle ({e.GetType().Name}: {e.Message})");
+        }
+
+        async Task<int> Unavailable(string english, string dutch)
+        {
+            if (options.Json) await stdout.WriteLineAsync(new JsonObject { ["ok"] = false, ["exit_code"] = ExitCodes.Unavailable, ["rule"] = "unavailable", ["explanation"] = english }.ToJsonString());
+            await stderr.WriteLineAsync("munt-verify: " + T(dutch, english));
             return ExitCodes.Unavailable;
         }
     }
@@ -72,31 +93,41 @@ internal static class VerifyTool
     {
         ISchnorrVerifier verifier = !options.Flag("--managed") && NativeSchnorrVerifier.IsAvailable() ? NativeSchnorrVerifier.Instance : ManagedSchnorrVerifier.Instance;
         long? asOf = options.Number("--as-of", 1, long.MaxValue);
+        if (asOf is not null && options.Command != "stats")
+            throw new UsageException("--as-of hoort bij stats: de controle gaat altijd over de hele keten", "--as-of belongs to stats: verification always covers the whole chain");
 
         using var server = options.Server is { } address ? await ServerSource.ConnectAsync(address, options.AuditorKey(), null, ct) : null;
         IChainSource source = server is not null ? server : FileSource.Open(options.Files);
-        string? statePath = options.Flag("--no-state") || asOf is not null ? null : options.Value("--state") ?? StateFile.DefaultPath(source.ChainId);
+        string? statePath = options.Flag("--no-state") ? null : options.Value("--state") ?? StateFile.DefaultPath(source.ChainId);
         var remembered = statePath is null ? null : StateFile.Read(statePath);
         if (remembered is not null && remembered.ChainId != source.ChainId)
             throw new UsageException($"{statePath} hoort bij keten {remembered.ChainId}, niet bij {source.ChainId}; kies een ander bestand met --state", $"{statePath} belongs to chain {remembered.ChainId}, not {source.ChainId}; choose another file with --state");
 
         var summary = new Summary(source, statePath, remembered);
+        var required = new List<RequiredBlock>();
+        if (remembered is not null)
+            required.Add(new RequiredBlock(remembered.BlockNumber, remembered.TreeSize, Hash32.FromHex(remembered.BlockHash), $"you verified on {remembered.VerifiedAtUtc}", Forked: true));
         if (server is not null && remembered is not null)
         {
-            var demand = await ServerChecks.DemandConsistencyAsync(server, remembered, verifier, ct);
+            var (demand, newer) = await ServerChecks.DemandConsistencyAsync(server, remembered, verifier, ct);
             if (demand is not null) return await Report(options, stdout, summary.Failed(demand));
             summary.ConsistencyProofs++;
+            // The chain served next must hold the very checkpoint the proof led to: one history, not two.
+            required.Add(new RequiredBlock(newer!.Number, newer.TreeSize, newer.Hash, "the consistency proof led to", Forked: true));
         }
+        if (server?.Info.LatestCheckpoint is { } latest && Block.TryDecode(latest.Encoded.Span, out var latestBlock, out _))
+            required.Add(new RequiredBlock(latestBlock!.Number, latestBlock.TreeSize, latestBlock.Hash, "the server named as its latest at the start", Forked: false));
 
         var sampled = new Dictionary<long, Hash32>();
         var sampleHeights = server is not null ? ServerChecks.SampleHeights(server.ExpectedEntries ?? 0) : [];
-        var statistics = options.Command == "stats" ? new StatisticsRun(options) : null;
-        var audit = new AuditOptions(verifier, remembered, options.OperatorKey(), (source as FileSource)?.ClaimedOperatorKey, asOf,
+        var statistics = options.Command == "stats" ? new StatisticsRun(options, asOf) : null;
+        var audit = new AuditOptions(verifier, remembered, options.OperatorKey(), (source as FileSource)?.ClaimedOperatorKey,
             (state, command, entry) =>
             {
                 if (sampleHeights.Contains(entry.Height)) sampled[entry.Height] = entry.Hash;
                 statistics?.Fold(state, command, entry);
-            });
+            },
+            required);
 
         var result = await WithProgress(options, stderr, interactive, source, audit, ct);
         summary.Result = result;
@@ -107,12 +138,15 @@ internal static class VerifyTool
             var spot = await ServerChecks.SpotCheckInclusionAsync(server, sampled, last, ct);
             if (spot is not null) return await Report(options, stdout, summary.Failed(spot));
             summary.InclusionProofs = sampled.Keys.Count(h => h < last.TreeSize);
-            var served = await ServerSource.Call(() => server.Audit.GetInclusionProofAsync(new Contracts.V1.GetInclusionProofRequest { Height = 0, TreeSize = last.TreeSize }, cancellationToken: ct).ResponseAsync);
+            var served = await ServerSource.Call(() => server.Audit.GetInclusionProofAsync(new Contracts.V1.GetInclusionProofRequest { Height = 0, TreeSize = last.TreeSize }, deadline: ServerSource.Deadline(), cancellationToken: ct).ResponseAsync, ct);
             var note = ServerChecks.CheckNote(source.ChainId, served.Checkpoint, last, verifier, result.Report.State.OperatorKey);
             if (note is not null) return await Report(options, stdout, summary.Failed(note));
             summary.NoteChecked = true;
         }
-        if (statePath is not null && result.LastBlock is { } verified)
+        if (asOf > result.Report.EntriesVerified)
+            return await Report(options, stdout, summary.Failed(new CheckFailure("as_of", result.Report.EntriesVerified,
+                $"the chain holds {result.Report.EntriesVerified} entries, fewer than --as-of {asOf}: there are no figures of that height in it", false)));
+        if (statePath is not null && result.LastBlock is { } verified && verified.TreeSize >= (remembered?.TreeSize ?? 0))
         {
             StateFile.Write(statePath, RememberedCheckpoint.Of(source.ChainId, result.Report.State.OperatorKey, verified, DateTimeOffset.UtcNow, source.Description));
             summary.StateWritten = true;
