@@ -32,6 +32,16 @@ try
         ("as built", 1000, null),
         ("no read models", 1000, o => o.Projections.All.Clear()),
     };
+    // The peer: the same events appended with plain Marten, one transaction per batch, in the same store setup, but
+    // without signatures, sequencer or hash chain (what a team would build without this project). Same process, same run.
+    var plainRuns = new (string Name, int BatchMax, Action<StoreOptions>? Configure)[]
+    {
+        ("plain Marten", 1, null),
+        ("plain Marten", 100, null),
+        ("plain Marten", 1000, null),
+        ("plain, no r.m.", 1000, o => o.Projections.All.Clear()),
+    };
+    var measured = new Dictionary<(string, int), double>();
     for (int run = 0; run < runs.Length; run++)
     {
         var (name, batchMax, configure) = runs[run];
@@ -41,6 +51,7 @@ try
         int count = batchMax == 1 ? Math.Min(payments, 2_000) : payments;
         var (perSecond, store) = await PayAsync(documents, verifier, batchMax, count);
         Console.WriteLine($"{name,-15} batch {batchMax,5}: {count,6} signed payments committed at {perSecond,7:0} per second");
+        measured[(name, batchMax)] = perSecond;
         if (name == "as built" && batchMax == 1000)
         {
             var clock = Stopwatch.StartNew();
@@ -51,6 +62,19 @@ try
             Console.WriteLine($"{"",-15} start-up: {loaded.StoredEntries} entries loaded and verified at {loaded.StoredEntries / clock.Elapsed.TotalSeconds:0} per second (intact: {loaded.Intact})");
         }
     }
+    for (int run = 0; run < plainRuns.Length; run++)
+    {
+        var (name, batchMax, configure) = plainRuns[run];
+        string database = "plain_" + run;
+        await cluster.CreateDatabaseAsync(database);
+        using var documents = HeerlenStore.Create(cluster.ConnectionString(database), configure);
+        int count = batchMax == 1 ? Math.Min(payments, 2_000) : payments;
+        double perSecond = await PlainAsync(documents, verifier, batchMax, count);
+        Console.WriteLine($"{name,-15} batch {batchMax,5}: {count,6} payment events appended at {perSecond,7:0} per second");
+        measured[(name, batchMax)] = perSecond;
+    }
+    foreach (var (chain, plain, batch) in new[] { ("as built", "plain Marten", 1), ("as built", "plain Marten", 100), ("as built", "plain Marten", 1000), ("no read models", "plain, no r.m.", 1000) })
+        Console.WriteLine($"ratio {chain} / {plain}, batch {batch,5}: {measured[(chain, batch)] / measured[(plain, batch)]:P0}");
 }
 finally
 {
@@ -60,33 +84,84 @@ finally
 
 static async Task<(double PerSecond, ChainStore Store)> PayAsync(DocumentStore documents, ISchnorrVerifier verifier, int batchMax, int count)
 {
-    const string chain = "heerlen-munt/probe";
-    var store = new ChainStore(documents, chain);
-    SigningKey issuer = SigningKey.Generate(), operatorKey = SigningKey.Generate(), anna = SigningKey.Generate(), bram = SigningKey.Generate(), shop = SigningKey.Generate();
-    await using var sequencer = await Sequencer.StartAsync(store, operatorKey, verifier, new SequencerOptions { BatchMax = batchMax, Blocks = new BlockPolicy(1000, 1000) });
-    long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-    CommandHeader H(SigningKey key) => new(chain, CommandId.New(), key.PublicKey, Now() + 3_600_000);
-    byte[] Sign(Command command, SigningKey key) => SignedCommand.Create(command, key).Envelope;
+    var script = new Script(count);
+    var store = new ChainStore(documents, Script.Chain);
+    await using var sequencer = await Sequencer.StartAsync(store, script.Operator, verifier, new SequencerOptions { BatchMax = batchMax, Blocks = new BlockPolicy(1000, 1000) });
     async Task AllAsync(IEnumerable<byte[]> envelopes)
     {
         foreach (var result in await Task.WhenAll(sequencer.SubmitMany(envelopes.ToList())))
             if (!result.Applied) throw new InvalidOperationException(Rejections.Code(result.Code));
     }
 
-    await AllAsync([Sign(new EstablishChain(operatorKey.PublicKey, Amount.FromEuros(1_000_000)) { Header = H(issuer) }, issuer)]);
-    await AllAsync(new[] { anna, bram, shop }.Select(k => Sign(new OpenAccount { Header = H(k) }, k)));
-    await AllAsync([Sign(new GrantRole(anna.PublicKey, Roles.Officer) { Header = H(issuer) }, issuer), Sign(new GrantRole(bram.PublicKey, Roles.Officer) { Header = H(issuer) }, issuer)]);
-    await AllAsync([Sign(new AdmitMerchant(shop.PublicKey, "centrum") { Header = H(anna) }, anna), Sign(new MintBudget("probe", Amount.FromEuros(100_000)) { Header = H(anna) }, anna)]);
-    var residents = Enumerable.Range(0, 200).Select(_ => SigningKey.Generate()).ToList();
-    var job = JobId.New();
-    await AllAsync([Sign(new PublishJob(job, "probe", "probe", "gms", Amount.FromEuros(100), (ushort)residents.Count, Now() + 86_400_000) { Header = H(anna) }, anna)]);
-    await AllAsync(residents.Select(r => Sign(new OpenAccount { Header = H(r) }, r)));
-    await AllAsync(residents.Select(r => Sign(new Enrol(job) { Header = H(r) }, r)));
-    await AllAsync(residents.Select(r => Sign(new SubmitCompletion(job, Hash32.Sha256([1])) { Header = H(r) }, r)));
-    await AllAsync(residents.Select(r => Sign(new ApproveCompletion(job, r.PublicKey) { Header = H(bram) }, bram)));
-
-    var pays = Enumerable.Range(0, count).Select(i => Sign(new Pay(shop.PublicKey, new Amount(1), null) { Header = H(residents[i % residents.Count]) }, residents[i % residents.Count])).ToList();
+    foreach (var step in script.Setup) await AllAsync(step);
     var clock = Stopwatch.StartNew();
-    await AllAsync(pays); // signatures checked in parallel, then sequenced and committed batch by batch
+    var tasks = sequencer.SubmitMany(script.Payments);
+    var verified = clock.Elapsed;
+    foreach (var result in await Task.WhenAll(tasks))
+        if (!result.Applied) throw new InvalidOperationException(Rejections.Code(result.Code));
+    Console.WriteLine($"{"",-15} (the last signature checked and queued after {verified.TotalMilliseconds:0} ms of {clock.Elapsed.TotalMilliseconds:0} ms)");
     return (count / clock.Elapsed.TotalSeconds, store);
+}
+
+// The same payments as PayAsync, decided once in memory by the ledger engine; then their EntryRecorded events (the same
+// bytes and facts the chain stores) appended with plain Marten, batchMax per transaction, timed; no checks at all.
+static async Task<double> PlainAsync(DocumentStore documents, ISchnorrVerifier verifier, int batchMax, int count)
+{
+    var script = new Script(count);
+    var engine = new LedgerEngine(Script.Chain, script.Operator, verifier, new BlockPolicy(1000, 1000), durable: true);
+    long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    foreach (var envelope in script.Setup.SelectMany(step => step)) engine.Submit(envelope, now);
+    var setup = engine.TakeRecorded().Entries;
+    foreach (var envelope in script.Payments) engine.Submit(envelope, now);
+    var events = engine.TakeRecorded().Entries.Select(e => (object)new EntryRecorded(e.Entry.Height, e.Entry.Hash.ToHex(), e.Entry.Encode(), e.Facts)).ToList();
+    string stream = "plain:" + Script.Chain;
+    await using (var session = documents.LightweightSession())
+    {
+        session.Events.Append(stream, setup.Select(e => (object)new EntryRecorded(e.Entry.Height, e.Entry.Hash.ToHex(), e.Entry.Encode(), e.Facts)).ToArray());
+        await session.SaveChangesAsync();
+    }
+    var clock = Stopwatch.StartNew();
+    for (int i = 0; i < events.Count; i += batchMax)
+    {
+        await using var session = documents.LightweightSession();
+        session.Events.Append(stream, events.Skip(i).Take(batchMax).ToArray());
+        await session.SaveChangesAsync();
+    }
+    return events.Count / clock.Elapsed.TotalSeconds;
+}
+
+/// <summary>A community of 200 residents who each earned HM 100, and <c>count</c> signed 1-cent payments to one shop.</summary>
+sealed class Script
+{
+    public const string Chain = "heerlen-munt/probe";
+
+    public Script(int count)
+    {
+        SigningKey issuer = SigningKey.Generate(), anna = SigningKey.Generate(), bram = SigningKey.Generate(), shop = SigningKey.Generate();
+        long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        CommandHeader H(SigningKey key) => new(Chain, CommandId.New(), key.PublicKey, Now() + 3_600_000);
+        byte[] Sign(Command command, SigningKey key) => SignedCommand.Create(command, key).Envelope;
+        var residents = Enumerable.Range(0, 200).Select(_ => SigningKey.Generate()).ToList();
+        var job = JobId.New();
+        Setup =
+        [
+            [Sign(new EstablishChain(Operator.PublicKey, Amount.FromEuros(1_000_000)) { Header = H(issuer) }, issuer)],
+            [.. new[] { anna, bram, shop }.Select(k => Sign(new OpenAccount { Header = H(k) }, k))],
+            [Sign(new GrantRole(anna.PublicKey, Roles.Officer) { Header = H(issuer) }, issuer), Sign(new GrantRole(bram.PublicKey, Roles.Officer) { Header = H(issuer) }, issuer)],
+            [Sign(new AdmitMerchant(shop.PublicKey, "centrum") { Header = H(anna) }, anna), Sign(new MintBudget("probe", Amount.FromEuros(100_000)) { Header = H(anna) }, anna)],
+            [Sign(new PublishJob(job, "probe", "probe", "gms", Amount.FromEuros(100), (ushort)residents.Count, Now() + 86_400_000) { Header = H(anna) }, anna)],
+            [.. residents.Select(r => Sign(new OpenAccount { Header = H(r) }, r))],
+            [.. residents.Select(r => Sign(new Enrol(job) { Header = H(r) }, r))],
+            [.. residents.Select(r => Sign(new SubmitCompletion(job, Hash32.Sha256([1])) { Header = H(r) }, r))],
+            [.. residents.Select(r => Sign(new ApproveCompletion(job, r.PublicKey) { Header = H(bram) }, bram))],
+        ];
+        Payments = [.. Enumerable.Range(0, count).Select(i => Sign(new Pay(shop.PublicKey, new Amount(1), null) { Header = H(residents[i % residents.Count]) }, residents[i % residents.Count]))];
+    }
+
+    public SigningKey Operator { get; } = SigningKey.Generate();
+
+    /// <summary>Steps in order; the commands within a step may be sequenced in any order.</summary>
+    public List<List<byte[]>> Setup { get; }
+
+    public List<byte[]> Payments { get; }
 }

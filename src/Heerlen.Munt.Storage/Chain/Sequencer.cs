@@ -136,11 +136,17 @@ public sealed class Sequencer : IAsyncDisposable
     /// </summary>
     public Task<SubmitResult>[] SubmitMany(IReadOnlyList<byte[]> envelopes, CancellationToken ct = default)
     {
+        // A batch's worth at a time: the loop commits the first batch while the signatures of the next are checked.
         var checkedEnvelopes = new (VerifiedCommand? Verified, SubmitResult? Refused)[envelopes.Count];
-        Parallel.For(0, envelopes.Count, new ParallelOptions { CancellationToken = ct }, i => checkedEnvelopes[i] = Check(envelopes[i]));
         var pending = new Task<SubmitResult>[envelopes.Count];
-        for (int i = 0; i < envelopes.Count; i++)
-            pending[i] = checkedEnvelopes[i].Refused is { } refused ? Task.FromResult(refused) : SubmitAsync(checkedEnvelopes[i].Verified!, ct);
+        int chunk = Math.Max(256, _options.BatchMax);
+        for (int start = 0; start < envelopes.Count; start += chunk)
+        {
+            int end = Math.Min(envelopes.Count, start + chunk);
+            Parallel.For(start, end, new ParallelOptions { CancellationToken = ct }, i => checkedEnvelopes[i] = Check(envelopes[i]));
+            for (int i = start; i < end; i++)
+                pending[i] = checkedEnvelopes[i].Refused is { } refused ? Task.FromResult(refused) : SubmitAsync(checkedEnvelopes[i].Verified!, ct);
+        }
         return pending;
     }
 
