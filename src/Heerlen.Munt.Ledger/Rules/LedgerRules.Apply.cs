@@ -19,7 +19,9 @@ public static partial class LedgerRules
         Ensure.That(entry.TimestampMs >= state.LastTimestampMs);
         Command command = verified.Command;
         if (entry.Outcome == RejectionCode.None) ApplyEffects(state, verified.Signed, entry.TimestampMs);
-        state.Commands.Add((command.Header.Actor, command.Header.Id), new CommandRecord(verified.Signed.Digest, entry.Height, entry.Outcome));
+        // The actor's id instance the state already holds, not the decoded command's own copy of those 32 bytes.
+        var actor = state.AccountsById.TryGetValue(command.Header.Actor, out var account) ? account.Id : command.Header.Actor;
+        state.Commands.Add((actor, command.Header.Id), new StoredCommand(verified.Signed.Digest, entry.Height, entry.Outcome));
         state.NextHeight = entry.Height + 1;
         state.HeadHash = entry.Hash;
         state.LastTimestampMs = entry.TimestampMs;
@@ -55,7 +57,7 @@ public static partial class LedgerRules
                 ApplyPublish(state, c, timestampMs);
                 break;
             case Enrol c:
-                ApplyEnrol(state.JobsById[c.Job], actorId);
+                ApplyEnrol(state.JobsById[c.Job], state.AccountsById[actorId].Id); // the state's own id instance, not a copy
                 break;
             case SubmitCompletion c:
                 var submitted = state.JobsById[c.Job].Enrolments[actorId];

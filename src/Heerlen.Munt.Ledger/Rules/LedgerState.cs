@@ -10,9 +10,13 @@ public sealed class AccountState
 {
     internal AccountState(AccountId currentKey, Roles roles)
     {
+        Id = currentKey;
         CurrentKey = currentKey;
         Roles = roles;
     }
+
+    /// <summary>The account id (the key it was opened with): one shared instance, so records about it need no copy.</summary>
+    internal AccountId Id { get; }
 
     /// <summary>The key that must sign for this account now (changes on rotation).</summary>
     public AccountId CurrentKey { get; internal set; }
@@ -181,6 +185,46 @@ public sealed class RedemptionRecord(Amount amount)
 public readonly record struct CommandRecord(Hash32 Digest, long Height, RejectionCode Outcome);
 
 /// <summary>
+/// How the state keeps a <see cref="CommandRecord"/>: the digest inline (four words, not a 32-byte array of its own), so
+/// every remembered command costs one dictionary slot and nothing on the heap besides.
+/// </summary>
+internal readonly struct StoredCommand
+{
+    private readonly ulong _d0, _d1, _d2, _d3;
+
+    public StoredCommand(Hash32 digest, long height, RejectionCode outcome)
+    {
+        var d = digest.Span;
+        _d0 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(d);
+        _d1 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(d[8..]);
+        _d2 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(d[16..]);
+        _d3 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(d[24..]);
+        Height = height;
+        Outcome = outcome;
+    }
+
+    public long Height { get; }
+
+    public RejectionCode Outcome { get; }
+
+    /// <summary>True if <paramref name="digest"/> is the stored one.</summary>
+    public bool HasDigest(Hash32 digest) => Equals(new StoredCommand(digest, Height, Outcome));
+
+    private bool Equals(StoredCommand other) => _d0 == other._d0 && _d1 == other._d1 && _d2 == other._d2 && _d3 == other._d3;
+
+    /// <summary>The public form.</summary>
+    public CommandRecord ToRecord()
+    {
+        var bytes = new byte[Hash32.Size];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, _d0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(8), _d1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(16), _d2);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(24), _d3);
+        return new CommandRecord(new Hash32(bytes), Height, Outcome);
+    }
+}
+
+/// <summary>
 /// Everything the rules need, in memory. Changed only by <see cref="LedgerRules.Apply"/>, deterministically,
 /// so replaying the chain from height 0 rebuilds exactly this state.
 /// </summary>
@@ -234,7 +278,7 @@ public sealed class LedgerState(string chainId)
 
     internal Dictionary<(AccountId Merchant, CommandId Id), RedemptionRecord> Redemptions { get; } = [];
 
-    internal Dictionary<(AccountId Actor, CommandId Id), CommandRecord> Commands { get; } = [];
+    internal Dictionary<(AccountId Actor, CommandId Id), StoredCommand> Commands { get; } = [];
 
     /// <summary>All accounts.</summary>
     public IReadOnlyDictionary<AccountId, AccountState> Accounts => AccountsById;
@@ -252,7 +296,7 @@ public sealed class LedgerState(string chainId)
     public Amount BalanceOf(AccountId account) => AccountsById.TryGetValue(account, out var a) ? a.Balance : Amount.Zero;
 
     /// <summary>What the ledger remembers of a command id, if anything.</summary>
-    public CommandRecord? FindCommand(AccountId actor, CommandId id) => Commands.TryGetValue((actor, id), out var r) ? r : null;
+    public CommandRecord? FindCommand(AccountId actor, CommandId id) => Commands.TryGetValue((actor, id), out var r) ? r.ToRecord() : null;
 
     /// <summary>
     /// Checks every invariant over the whole state (O(size), for tests, start-up and the verifier):
