@@ -17,6 +17,9 @@ namespace Heerlen.Munt.Benchmarks;
 /// </summary>
 internal static class AuditRatio
 {
+    // Other processes' CPU time ÷ wall time from which a round counts as disturbed.
+    private const double DisturbedOthers = 0.05;
+
     /// <summary>Runs the warm-up and <paramref name="rounds"/> rounds on a chain of <paramref name="entries"/>; 0 if all verified.</summary>
     public static int Run(int entries, int rounds, TextWriter output)
     {
@@ -24,7 +27,7 @@ internal static class AuditRatio
         string path = GeneratedChains.File(entries);
         var triples = Triples.Read(path);
         output.WriteLine($"{triples.Entries:N0} entries in {Path.GetFileName(path)} ({new FileInfo(path).Length / (1 << 20):N0} MiB), ready in {setup.Elapsed.TotalSeconds:F1} s; {Environment.ProcessorCount} cores; server GC: {System.Runtime.GCSettings.IsServerGC}; load average before: {PipelineRatio.LoadAverage()}");
-        output.WriteLine($"signatures the audit checks: {triples.CommandSignatures:N0} on commands ({triples.CosignedEntries:N0} entries co-signed, two signatures each) + {triples.Blocks:N0} block seals = {triples.Count:N0}, {(double)triples.Count / triples.Entries:F4} per entry");
+        output.WriteLine($"signatures the audit checks: {triples.CommandSignatures:N0} on commands ({triples.CosignedEntries:N0} {(triples.CosignedEntries == 1 ? "entry" : "entries")} co-signed, two signatures each) + {triples.Blocks:N0} block seals = {triples.Count:N0}, {(double)triples.Count / triples.Entries:F4} per entry");
         output.WriteLine("the limit verifies exactly these with the native verifier on all cores (Parallel.For, nothing else) and counts entries/s as entries ÷ that time, like the audit");
 
         // Untimed warm-up of both on a small chain (JIT, thread pool, the native library).
@@ -37,6 +40,7 @@ internal static class AuditRatio
         // the audit's work is signature checking; it changes less with other load on the machine, but ignores idle cores.
         var ratios = new List<double>();
         var cpuRatios = new List<double>();
+        var undisturbed = new List<double>();
         output.WriteLine($"{"round",5} | {"audit entries/s",15} {"CPU",5} {"µs CPU/entry",12} {"GC pause",9} {"GCs 0/1/2",10} {"allocated",9} {"others",6} | {"limit entries/s",15} {"CPU",5} {"µs CPU/entry",12} {"verifications/s",15} {"others",6} | {"ratio",5} {"CPU ratio",9}");
         for (int round = 1; round <= rounds; round++)
         {
@@ -56,14 +60,19 @@ internal static class AuditRatio
             double ratio = auditRate / limitRate, cpuRatio = limit.CpuSeconds / audit.CpuSeconds;
             ratios.Add(ratio);
             cpuRatios.Add(cpuRatio);
+            if (audit.Others < DisturbedOthers && limit.Others < DisturbedOthers) undisturbed.Add(ratio);
             output.WriteLine($"{round,5} | {auditRate,15:N0} {audit.Cpu,5:P0} {audit.CpuSeconds * 1e6 / triples.Entries,12:F1} {audit.GcPauseMs,6:N0} ms {audit.Collections,10} {audit.AllocatedMiB,5:N0} MiB {audit.Others,6:P0} | {limitRate,15:N0} {limit.Cpu,5:P0} {limit.CpuSeconds * 1e6 / triples.Entries,12:F1} {triples.Count / limit.Seconds,15:N0} {limit.Others,6:P0} | {ratio,5:P0} {cpuRatio,9:P0}");
         }
         double median = Median(ratios);
         output.WriteLine($"median ratio full audit / native verification limit: {median:P0} (target ≥ 60 %: {(median >= 0.60 ? "met" : "MISSED")}); median CPU ratio {Median(cpuRatios):P0}");
+        output.WriteLine(undisturbed.Count == 0
+            ? $"no round was undisturbed (other processes below {DisturbedOthers:P0} of a core on both sides): run again when the machine is quiet"
+            : $"median ratio of the {undisturbed.Count} undisturbed rounds (other processes below {DisturbedOthers:P0} of a core on both sides): {Median(undisturbed):P0}");
         output.WriteLine($"CPU is this process's CPU time ÷ wall time (200 % = both cores busy); others is the CPU time of everything else on the machine ÷ wall time (more than a few % means the round was disturbed); load average after: {PipelineRatio.LoadAverage()}");
         return 0;
     }
 
+    /// <summary>The median (the mean of the middle two for an even count).</summary>
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();

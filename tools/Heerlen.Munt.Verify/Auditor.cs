@@ -145,9 +145,7 @@ internal static class Auditor
 
         private bool _operatorChecked;
         private readonly HashSet<long> _metRequired = [];
-        private readonly Func<LedgerState, VerifiedCommand, Entry, string?>? _beforeApply = options.BeforeApply is { } hook
-            ? (state, command, entry) => { hook(state, command, entry); return null; }
-            : null;
+        private readonly Func<LedgerState, VerifiedCommand, Entry, string?>? _beforeApply = NeverAProblem(options.BeforeApply);
 
         /// <summary>Prepares a batch's entries on the thread pool, on all cores.</summary>
         public Task<PreparedBatch> PrepareAsync(List<ChainRecord> batch)
@@ -178,6 +176,14 @@ internal static class Auditor
             }
             return null;
         }
+
+        /// <summary>The hook as the replay takes it: one that never reports a problem.</summary>
+        private static Func<LedgerState, VerifiedCommand, Entry, string?>? NeverAProblem(Action<LedgerState, VerifiedCommand, Entry>? hook) =>
+            hook is null ? null : (state, command, entry) =>
+            {
+                hook(state, command, entry);
+                return null;
+            };
 
         public VerificationReport Finish()
         {
