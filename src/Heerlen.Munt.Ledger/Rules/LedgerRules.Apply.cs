@@ -155,7 +155,7 @@ public static partial class LedgerRules
     private static void ApplyApprove(LedgerState state, JobState job, AccountId worker, long timestampMs)
     {
         var account = state.AccountsById[worker];
-        if (account.FirstEarnedInAtMs(job.Neighbourhood) is null) (account.EarningsList ??= new(1)).Add(new FirstEarning(job.Neighbourhood, timestampMs));
+        account.NoteEarning(job.Neighbourhood, timestampMs);
         account.Area = job.Neighbourhood;
         job.Enrolments[worker].Status = EnrolmentStatus.Approved;
         job.Reserve -= job.Reward;

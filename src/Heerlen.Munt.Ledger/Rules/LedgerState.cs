@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Heerlen.Munt.Ledger.Accounts;
 using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Ledger.Crypto;
@@ -41,26 +42,45 @@ public sealed class AccountState
 
     /// <summary>
     /// When the account was first paid for a job, in each neighbourhood it has earned in, in the order it first earned
-    /// there (the first element is the first earning anywhere). Kept for the statistics (new and repeat earners): a
-    /// few dozen bytes per neighbourhood, so a resident costs well under a kilobyte.
+    /// there (the first element is the first earning anywhere). Kept for the statistics (new and repeat earners). Each
+    /// read makes a new list; the state keeps the first earning inline and only the later neighbourhoods in an array.
     /// </summary>
-    public IReadOnlyList<FirstEarning> Earnings => (IReadOnlyList<FirstEarning>?)EarningsList ?? [];
+    public IReadOnlyList<FirstEarning> Earnings
+    {
+        get
+        {
+            if (_firstEarning.Neighbourhood is null) return [];
+            return _laterEarnings is null ? [_firstEarning] : [_firstEarning, .. _laterEarnings];
+        }
+    }
 
     /// <summary>The resident's area for the statistics: the neighbourhood of the job they were last paid for; null if never paid for one.</summary>
     public string? Area { get; internal set; }
 
-    internal List<FirstEarning>? EarningsList { get; set; }
+    // Most residents earn in one neighbourhood: that first earning costs no object of its own.
+    private FirstEarning _firstEarning;
+    private FirstEarning[]? _laterEarnings;
 
     /// <summary>When the account was first paid for a job anywhere (unix ms), or null.</summary>
-    public long? FirstEarnedAtMs => EarningsList is { Count: > 0 } e ? e[0].AtMs : null;
+    public long? FirstEarnedAtMs => _firstEarning.Neighbourhood is null ? null : _firstEarning.AtMs;
 
     /// <summary>When the account was first paid for a job in <paramref name="neighbourhood"/> (unix ms), or null.</summary>
     public long? FirstEarnedInAtMs(string neighbourhood)
     {
-        if (EarningsList is null) return null;
-        foreach (var e in EarningsList)
+        if (_firstEarning.Neighbourhood is null) return null;
+        if (string.Equals(_firstEarning.Neighbourhood, neighbourhood, StringComparison.Ordinal)) return _firstEarning.AtMs;
+        foreach (var e in _laterEarnings ?? [])
             if (string.Equals(e.Neighbourhood, neighbourhood, StringComparison.Ordinal)) return e.AtMs;
         return null;
+    }
+
+    /// <summary>Notes a payment for a job in <paramref name="neighbourhood"/> at <paramref name="atMs"/>, if it is the first there.</summary>
+    internal void NoteEarning(string neighbourhood, long atMs)
+    {
+        if (FirstEarnedInAtMs(neighbourhood) is not null) return;
+        var earning = new FirstEarning(neighbourhood, atMs);
+        if (_firstEarning.Neighbourhood is null) _firstEarning = earning;
+        else _laterEarnings = [.. _laterEarnings ?? [], earning]; // one element more: a resident earns in few neighbourhoods
     }
 }
 
@@ -92,7 +112,19 @@ public sealed class Enrolment
     public EnrolmentStatus Status { get; internal set; }
 
     /// <summary>SHA-256 of the evidence photo (kept off-chain), once submitted.</summary>
-    public Hash32? Evidence { get; internal set; }
+    public Hash32? Evidence
+    {
+        get => _hasEvidence ? _evidence.ToHash32() : null;
+        internal set
+        {
+            _hasEvidence = value is not null;
+            _evidence = value is { } hash ? new InlineHash32(hash) : default;
+        }
+    }
+
+    // The hash inline (four words), not a 32-byte array of its own: every paid job has an enrolment.
+    private InlineHash32 _evidence;
+    private bool _hasEvidence;
 
     /// <summary>Why it was rejected, if it was.</summary>
     public CompletionRejectionReason? RejectionReason { get; internal set; }
@@ -185,43 +217,57 @@ public sealed class RedemptionRecord(Amount amount)
 public readonly record struct CommandRecord(Hash32 Digest, long Height, RejectionCode Outcome);
 
 /// <summary>
-/// How the state keeps a <see cref="CommandRecord"/>: the digest inline (four words, not a 32-byte array of its own), so
-/// every remembered command costs one dictionary slot and nothing on the heap besides.
+/// A <see cref="Hash32"/> kept inline as four words, for state that holds many of them: no 32-byte array (and its
+/// 24-byte header and 8-byte reference) of its own.
 /// </summary>
-internal readonly struct StoredCommand
+internal readonly struct InlineHash32 : IEquatable<InlineHash32>
 {
-    private readonly ulong _d0, _d1, _d2, _d3;
+    private readonly ulong _w0, _w1, _w2, _w3;
 
-    public StoredCommand(Hash32 digest, long height, RejectionCode outcome)
+    public InlineHash32(Hash32 hash)
     {
-        var d = digest.Span;
-        _d0 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(d);
-        _d1 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(d[8..]);
-        _d2 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(d[16..]);
-        _d3 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(d[24..]);
-        Height = height;
-        Outcome = outcome;
+        var d = hash.Span;
+        _w0 = BinaryPrimitives.ReadUInt64BigEndian(d);
+        _w1 = BinaryPrimitives.ReadUInt64BigEndian(d[8..]);
+        _w2 = BinaryPrimitives.ReadUInt64BigEndian(d[16..]);
+        _w3 = BinaryPrimitives.ReadUInt64BigEndian(d[24..]);
     }
 
-    public long Height { get; }
+    /// <summary>The public form (a new array).</summary>
+    public Hash32 ToHash32()
+    {
+        Span<byte> bytes = stackalloc byte[Hash32.Size];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, _w0);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], _w1);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[16..], _w2);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[24..], _w3);
+        return new Hash32(bytes);
+    }
 
-    public RejectionCode Outcome { get; }
+    public bool Equals(InlineHash32 other) => _w0 == other._w0 && _w1 == other._w1 && _w2 == other._w2 && _w3 == other._w3;
+
+    public override bool Equals(object? obj) => obj is InlineHash32 other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(_w0, _w1, _w2, _w3);
+}
+
+/// <summary>
+/// How the state keeps a <see cref="CommandRecord"/>: the digest inline (<see cref="InlineHash32"/>), so every
+/// remembered command costs one dictionary slot and nothing on the heap besides.
+/// </summary>
+internal readonly struct StoredCommand(Hash32 digest, long height, RejectionCode outcome)
+{
+    private readonly InlineHash32 _digest = new(digest);
+
+    public long Height { get; } = height;
+
+    public RejectionCode Outcome { get; } = outcome;
 
     /// <summary>True if <paramref name="digest"/> is the stored one.</summary>
-    public bool HasDigest(Hash32 digest) => Equals(new StoredCommand(digest, Height, Outcome));
-
-    private bool Equals(StoredCommand other) => _d0 == other._d0 && _d1 == other._d1 && _d2 == other._d2 && _d3 == other._d3;
+    public bool HasDigest(Hash32 digest) => _digest.Equals(new InlineHash32(digest));
 
     /// <summary>The public form.</summary>
-    public CommandRecord ToRecord()
-    {
-        var bytes = new byte[Hash32.Size];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, _d0);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(8), _d1);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(16), _d2);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(24), _d3);
-        return new CommandRecord(new Hash32(bytes), Height, Outcome);
-    }
+    public CommandRecord ToRecord() => new(_digest.ToHash32(), Height, Outcome);
 }
 
 /// <summary>
