@@ -117,9 +117,10 @@ public static partial class LedgerRules
                 break;
             case RotateKey c:
                 var account = state.AccountsById[c.Account];
-                state.AccountByKey.Remove(account.CurrentKey);
+                Ensure.That(c.NewKey != account.Id); // an account id is always in use (DecideRotate)
+                if (account.CurrentKey != account.Id) state.RotatedKeys.Remove(account.CurrentKey);
                 account.CurrentKey = c.NewKey;
-                state.AccountByKey.Add(c.NewKey, c.Account);
+                state.RotatedKeys.Add(c.NewKey, account.Id);
                 break;
             case FreezeAccount c:
                 state.AccountsById[c.Account].Frozen = c.Frozen;
@@ -132,7 +133,6 @@ public static partial class LedgerRules
     private static void AddAccount(LedgerState state, AccountId id, Roles roles)
     {
         state.AccountsById.Add(id, new AccountState(id, roles));
-        state.AccountByKey.Add(id, id);
     }
 
     private static void ApplyPublish(LedgerState state, PublishJob c, long timestampMs)

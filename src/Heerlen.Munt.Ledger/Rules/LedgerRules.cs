@@ -102,7 +102,7 @@ public static partial class LedgerRules
     {
         AccountId id = command.Header.Actor;
         if (state.AccountsById.ContainsKey(id)) return new(RejectionCode.AccountExists);
-        if (state.AccountByKey.ContainsKey(id)) return new(RejectionCode.KeyInUse);
+        if (state.IsCurrentKey(id)) return new(RejectionCode.KeyInUse); // another account rotated to this key
         return Decision.Accept;
     }
 
@@ -290,7 +290,8 @@ public static partial class LedgerRules
         if (!state.AccountsById.TryGetValue(c.Account, out var account)) return RejectionCode.AccountNotFound;
         // Officers recover residents, shops and each other, never the municipality's root key.
         if (signed.Signatures.Count == 2 && Has(account, Roles.Issuer)) return RejectionCode.NotPermitted;
-        if (state.AccountByKey.ContainsKey(c.NewKey) || state.AccountsById.ContainsKey(c.NewKey)) return RejectionCode.KeyInUse;
+        // In use: the current key of any account, or any account id (even one rotated away: ids never change).
+        if (state.IsCurrentKey(c.NewKey) || state.AccountsById.ContainsKey(c.NewKey)) return RejectionCode.KeyInUse;
         return RejectionCode.None;
     }
 

@@ -314,7 +314,11 @@ public sealed class LedgerState(string chainId)
 
     internal Dictionary<AccountId, AccountState> AccountsById { get; } = [];
 
-    internal Dictionary<AccountId, AccountId> AccountByKey { get; } = [];
+    /// <summary>
+    /// The current key of every rotated account, to its account id. An unrotated account's key is its id, found in
+    /// <see cref="AccountsById"/>, so it costs no second slot here. Use <see cref="TryGetAccountByKey"/>.
+    /// </summary>
+    internal Dictionary<AccountId, AccountId> RotatedKeys { get; } = [];
 
     internal Dictionary<string, Amount> BudgetsById { get; } = new(StringComparer.Ordinal);
 
@@ -338,6 +342,20 @@ public sealed class LedgerState(string chainId)
     /// <summary>Redemptions by (shop, command id).</summary>
     public IReadOnlyDictionary<(AccountId Merchant, CommandId Id), RedemptionRecord> RedemptionsById => Redemptions;
 
+    /// <summary>
+    /// The account that <paramref name="key"/> signs for now, if any: the account whose <see cref="AccountState.CurrentKey"/>
+    /// it is. A retired key (rotated away) signs for none.
+    /// </summary>
+    internal bool TryGetAccountByKey(AccountId key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out AccountState account)
+    {
+        if (AccountsById.TryGetValue(key, out account) && account.CurrentKey == key) return true;
+        account = null;
+        return RotatedKeys.TryGetValue(key, out var id) && AccountsById.TryGetValue(id, out account);
+    }
+
+    /// <summary>True if <paramref name="key"/> is the current key of an account.</summary>
+    internal bool IsCurrentKey(AccountId key) => TryGetAccountByKey(key, out _);
+
     /// <summary>Balance of an account, zero if unknown.</summary>
     public Amount BalanceOf(AccountId account) => AccountsById.TryGetValue(account, out var a) ? a.Balance : Amount.Zero;
 
@@ -347,18 +365,25 @@ public sealed class LedgerState(string chainId)
     /// <summary>
     /// Checks every invariant over the whole state (O(size), for tests, start-up and the verifier):
     /// supply = minted − redeemed ≥ 0; Σ balances + Σ budgets + Σ job reserves = supply; nothing
-    /// below zero; no job pays or holds more than slots × reward; refunds never exceed payments.
+    /// below zero; no job pays or holds more than slots × reward; refunds never exceed payments;
+    /// every rotated account's key leads back to it.
     /// Throws <see cref="InvariantViolationException"/> naming the first broken one.
     /// </summary>
     public void CheckInvariants()
     {
         Ensure.That(Minted.Cents >= 0 && Redeemed.Cents >= 0 && Supply.Cents >= 0);
         Amount held = Amount.Zero;
+        int rotated = 0;
         foreach (var account in AccountsById.Values)
         {
             Ensure.That(account.Balance.Cents >= 0);
             held += account.Balance;
+            if (account.CurrentKey != account.Id) rotated++;
         }
+        // Every rotated account's key is in RotatedKeys, pointing at it, and no such key is an account id.
+        Ensure.That(rotated == RotatedKeys.Count);
+        foreach (var (key, id) in RotatedKeys)
+            Ensure.That(!AccountsById.ContainsKey(key) && AccountsById.TryGetValue(id, out var owner) && owner.CurrentKey == key);
         foreach (var budget in BudgetsById.Values)
         {
             Ensure.That(budget.Cents >= 0);
