@@ -21,7 +21,7 @@ public static partial class LedgerRules
         if (entry.Outcome == RejectionCode.None) ApplyEffects(state, verified.Signed, entry.TimestampMs);
         // The actor's id instance the state already holds, not the decoded command's own copy of those 32 bytes.
         var actor = state.AccountsById.TryGetValue(command.Header.Actor, out var account) ? account.Id : command.Header.Actor;
-        state.Commands.Add((actor, command.Header.Id), new StoredCommand(verified.Signed.Digest, entry.Height, entry.Outcome));
+        state.Commands.Add(new CommandKey(actor, command.Header.Id), new StoredCommand(verified.Signed.Digest, entry.Height, entry.Outcome));
         state.NextHeight = entry.Height + 1;
         state.HeadHash = entry.Hash;
         state.LastTimestampMs = entry.TimestampMs;

@@ -27,7 +27,7 @@ public static partial class LedgerRules
 
         // A retry of exactly what is on the chain gets its first outcome, even after expiry or a key rotation:
         // the content was authenticated when it was recorded, and answering again reveals nothing new.
-        bool seen = state.Commands.TryGetValue((command.Header.Actor, command.Header.Id), out var earlier);
+        bool seen = state.Commands.TryGetValue(new CommandKey(command.Header.Actor, command.Header.Id), out var earlier);
         if (seen && earlier.HasDigest(signed.Digest)) return new(earlier.Outcome, earlier.Height);
         if (command is EstablishChain) return new(RejectionCode.ChainAlreadyEstablished);
         if (timestampMs > command.Header.ExpiresAtMs) return new(RejectionCode.CommandExpired);

@@ -252,22 +252,60 @@ internal readonly struct InlineHash32 : IEquatable<InlineHash32>
 }
 
 /// <summary>
-/// How the state keeps a <see cref="CommandRecord"/>: the digest inline (<see cref="InlineHash32"/>), so every
-/// remembered command costs one dictionary slot and nothing on the heap besides.
+/// How the state keeps a <see cref="CommandRecord"/>: the digest inline (<see cref="InlineHash32"/>) and the height and
+/// outcome in one word, so every remembered command costs one 72-byte dictionary entry and nothing on the heap besides.
 /// </summary>
-internal readonly struct StoredCommand(Hash32 digest, long height, RejectionCode outcome)
+internal readonly struct StoredCommand
 {
-    private readonly InlineHash32 _digest = new(digest);
+    private const int OutcomeBits = 16; // RejectionCode is a u16
+    private const long HeightLimit = 1L << (64 - OutcomeBits); // 2^48 entries: millennia at a thousand a second
 
-    public long Height { get; } = height;
+    private readonly InlineHash32 _digest;
+    private readonly ulong _heightAndOutcome;
 
-    public RejectionCode Outcome { get; } = outcome;
+    public StoredCommand(Hash32 digest, long height, RejectionCode outcome)
+    {
+        Ensure.That(height >= 0 && height < HeightLimit);
+        _digest = new InlineHash32(digest);
+        _heightAndOutcome = (ulong)height << OutcomeBits | (ushort)outcome;
+    }
+
+    public long Height => (long)(_heightAndOutcome >> OutcomeBits);
+
+    public RejectionCode Outcome => (RejectionCode)unchecked((ushort)_heightAndOutcome);
 
     /// <summary>True if <paramref name="digest"/> is the stored one.</summary>
     public bool HasDigest(Hash32 digest) => _digest.Equals(new InlineHash32(digest));
 
     /// <summary>The public form.</summary>
     public CommandRecord ToRecord() => new(_digest.ToHash32(), Height, Outcome);
+}
+
+/// <summary>
+/// The key of a remembered command: its actor and its id. The 128-bit id is kept as two words, because a
+/// <see cref="UInt128"/> is aligned to 16 bytes and would pad an (actor, id) tuple to 32 bytes; this key is 24.
+/// </summary>
+internal readonly struct CommandKey : IEquatable<CommandKey>
+{
+    private readonly ulong _idHigh, _idLow;
+
+    public CommandKey(AccountId actor, CommandId id)
+    {
+        Actor = actor;
+        _idHigh = (ulong)(id.Value >> 64);
+        _idLow = unchecked((ulong)id.Value); // the low half
+    }
+
+    public AccountId Actor { get; }
+
+    public CommandId Id => new(new UInt128(_idHigh, _idLow));
+
+    public bool Equals(CommandKey other) => _idLow == other._idLow && _idHigh == other._idHigh && Actor == other.Actor;
+
+    public override bool Equals(object? obj) => obj is CommandKey other && Equals(other);
+
+    // Seeded per process (HashCode and AccountId's hash): nobody may pick command ids that collide in the dictionary.
+    public override int GetHashCode() => HashCode.Combine(Actor, _idHigh, _idLow);
 }
 
 /// <summary>
@@ -328,7 +366,7 @@ public sealed class LedgerState(string chainId)
 
     internal Dictionary<(AccountId Merchant, CommandId Id), RedemptionRecord> Redemptions { get; } = [];
 
-    internal Dictionary<(AccountId Actor, CommandId Id), StoredCommand> Commands { get; } = [];
+    internal Dictionary<CommandKey, StoredCommand> Commands { get; } = [];
 
     /// <summary>All accounts.</summary>
     public IReadOnlyDictionary<AccountId, AccountState> Accounts => AccountsById;
@@ -360,7 +398,7 @@ public sealed class LedgerState(string chainId)
     public Amount BalanceOf(AccountId account) => AccountsById.TryGetValue(account, out var a) ? a.Balance : Amount.Zero;
 
     /// <summary>What the ledger remembers of a command id, if anything.</summary>
-    public CommandRecord? FindCommand(AccountId actor, CommandId id) => Commands.TryGetValue((actor, id), out var r) ? r.ToRecord() : null;
+    public CommandRecord? FindCommand(AccountId actor, CommandId id) => Commands.TryGetValue(new CommandKey(actor, id), out var r) ? r.ToRecord() : null;
 
     /// <summary>
     /// Checks every invariant over the whole state (O(size), for tests, start-up and the verifier):
