@@ -50,7 +50,8 @@ public static partial class LedgerRules
                 state.AccountsById[c.Account].Roles &= ~c.Role;
                 break;
             case MintBudget c:
-                state.BudgetsById[c.Budget] = state.BudgetsById.GetValueOrDefault(c.Budget) + c.Amount;
+                string budget = state.Shared(c.Budget);
+                state.BudgetsById[budget] = state.BudgetsById.GetValueOrDefault(budget) + c.Amount;
                 state.Minted += c.Amount;
                 break;
             case PublishJob c:
@@ -90,8 +91,9 @@ public static partial class LedgerRules
         switch (command)
         {
             case Pay c:
-                Transfer(actor, state.AccountsById[c.Merchant], c.Amount);
-                state.Payments.Add((command.Header.Actor, command.Header.Id), new PaymentRecord(c.Merchant, c.Amount));
+                var merchant = state.AccountsById[c.Merchant];
+                Transfer(actor, merchant, c.Amount);
+                state.Payments.Add((actor.Id, command.Header.Id), new PaymentRecord(merchant.Id, c.Amount)); // the state's id instances
                 break;
             case Refund c:
                 var payment = state.Payments[(c.Payer, c.Payment)];
@@ -102,7 +104,7 @@ public static partial class LedgerRules
             case Redeem c:
                 Debit(actor, c.Amount);
                 state.Redeemed += c.Amount;
-                state.Redemptions.Add((command.Header.Actor, command.Header.Id), new RedemptionRecord(c.Amount));
+                state.Redemptions.Add((actor.Id, command.Header.Id), new RedemptionRecord(c.Amount));
                 break;
             case SettleRedemption c:
                 state.Redemptions[(c.Merchant, c.Redemption)].BankReference = c.BankReference;
@@ -110,7 +112,7 @@ public static partial class LedgerRules
             case AdmitMerchant c:
                 state.AccountsById[c.Merchant].Roles |= Roles.Merchant;
                 state.AccountsById[c.Merchant].MerchantSuspended = false;
-                state.AccountsById[c.Merchant].MerchantNeighbourhood = c.Neighbourhood;
+                state.AccountsById[c.Merchant].MerchantNeighbourhood = state.Shared(c.Neighbourhood);
                 break;
             case SuspendMerchant c:
                 state.AccountsById[c.Merchant].MerchantSuspended = true;
@@ -141,7 +143,9 @@ public static partial class LedgerRules
         Amount left = state.BudgetsById[c.Budget] - total;
         Ensure.That(left.Cents >= 0);
         state.BudgetsById[c.Budget] = left;
-        state.JobsById.Add(c.Job, new JobState(c, timestampMs) { Reserve = total });
+        var publisher = state.AccountsById[c.Header.Actor].Id;
+        var job = new JobState(c, publisher, state.Shared(c.Budget), state.Shared(c.Category), state.Shared(c.Neighbourhood), timestampMs) { Reserve = total };
+        state.JobsById.Add(c.Job, job);
         state.Reserved += total;
     }
 

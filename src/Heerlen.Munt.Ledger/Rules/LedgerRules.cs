@@ -188,7 +188,7 @@ public static partial class LedgerRules
         if (!state.JobsById.TryGetValue(c.Job, out var job)) return RejectionCode.JobNotFound;
         if (!job.Open) return RejectionCode.JobNotOpen;
         if (timestampMs > job.DeadlineMs) return RejectionCode.JobDeadlinePassed;
-        if (job.Enrolments.TryGetValue(c.Header.Actor, out var enrolment) && enrolment.Status != EnrolmentStatus.Rejected)
+        if (job.TryGetEnrolment(c.Header.Actor, out var enrolment) && enrolment.Status != EnrolmentStatus.Rejected)
             return RejectionCode.AlreadyEnrolled;
         if (job.Taken >= job.Slots) return RejectionCode.JobFull;
         return RejectionCode.None;
@@ -198,7 +198,7 @@ public static partial class LedgerRules
     {
         if (!state.JobsById.TryGetValue(c.Job, out var job)) return RejectionCode.JobNotFound;
         if (!job.Open) return RejectionCode.JobNotOpen;
-        if (!job.Enrolments.TryGetValue(c.Header.Actor, out var enrolment) || enrolment.Status == EnrolmentStatus.Rejected)
+        if (!job.TryGetEnrolment(c.Header.Actor, out var enrolment) || enrolment.Status == EnrolmentStatus.Rejected)
             return RejectionCode.NotEnrolled;
         // A worker may resubmit (a better photo) until an officer decides.
         return enrolment.Status == EnrolmentStatus.Approved ? RejectionCode.CompletionAlreadyDecided : RejectionCode.None;
@@ -210,7 +210,7 @@ public static partial class LedgerRules
         if (!state.JobsById.TryGetValue(jobId, out var job)) return RejectionCode.JobNotFound;
         if (!job.Open) return RejectionCode.JobNotOpen;
         if (worker == officer) return RejectionCode.FourEyesViolation;
-        if (!job.Enrolments.TryGetValue(worker, out var enrolment)) return RejectionCode.NotEnrolled;
+        if (!job.TryGetEnrolment(worker, out var enrolment)) return RejectionCode.NotEnrolled;
         return enrolment.Status switch
         {
             EnrolmentStatus.Enrolled => RejectionCode.CompletionNotSubmitted,

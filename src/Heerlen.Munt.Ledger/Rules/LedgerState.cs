@@ -133,12 +133,13 @@ public sealed class Enrolment
 /// <summary>A published job and its escrow.</summary>
 public sealed class JobState
 {
-    internal JobState(PublishJob published, long publishedAtMs)
+    /// <summary>A job as <paramref name="published"/>; the publisher and names are the state's own shared instances.</summary>
+    internal JobState(PublishJob published, AccountId publisher, string budget, string category, string neighbourhood, long publishedAtMs)
     {
-        Publisher = published.Header.Actor;
-        Budget = published.Budget;
-        Category = published.Category;
-        Neighbourhood = published.Neighbourhood;
+        Publisher = publisher;
+        Budget = budget;
+        Category = category;
+        Neighbourhood = neighbourhood;
         Reward = published.Reward;
         Slots = published.Slots;
         DeadlineMs = published.DeadlineMs;
@@ -181,10 +182,22 @@ public sealed class JobState
     /// <summary>Completions paid.</summary>
     public int Paid { get; internal set; }
 
-    internal Dictionary<AccountId, Enrolment> Enrolments { get; } = [];
+    // Made at the first enrolment: an open job nobody has enrolled in yet costs no dictionary.
+    private Dictionary<AccountId, Enrolment>? _enrolments;
+
+    /// <summary>The enrolments to change, made on first use: for <see cref="LedgerRules.Apply"/> only (reads use <see cref="TryGetEnrolment"/>).</summary>
+    internal Dictionary<AccountId, Enrolment> Enrolments => _enrolments ??= [];
+
+    /// <summary>A resident's part in the job, if they have one. Allocates nothing.</summary>
+    internal bool TryGetEnrolment(AccountId worker, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Enrolment enrolment)
+    {
+        enrolment = null;
+        return _enrolments is not null && _enrolments.TryGetValue(worker, out enrolment);
+    }
 
     /// <summary>Residents' parts in the job.</summary>
-    public IReadOnlyDictionary<AccountId, Enrolment> Participants => Enrolments;
+    public IReadOnlyDictionary<AccountId, Enrolment> Participants =>
+        (IReadOnlyDictionary<AccountId, Enrolment>?)_enrolments ?? System.Collections.ObjectModel.ReadOnlyDictionary<AccountId, Enrolment>.Empty;
 }
 
 /// <summary>A payment a shop received, kept so that refunds can never exceed it.</summary>
@@ -360,6 +373,9 @@ public sealed class LedgerState(string chainId)
 
     internal Dictionary<string, Amount> BudgetsById { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>One instance of each budget, category and neighbourhood name; see <see cref="Shared"/>.</summary>
+    internal HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+
     internal Dictionary<JobId, JobState> JobsById { get; } = [];
 
     internal Dictionary<(AccountId Payer, CommandId Id), PaymentRecord> Payments { get; } = [];
@@ -393,6 +409,17 @@ public sealed class LedgerState(string chainId)
 
     /// <summary>True if <paramref name="key"/> is the current key of an account.</summary>
     internal bool IsCurrentKey(AccountId key) => TryGetAccountByKey(key, out _);
+
+    /// <summary>
+    /// The state's own instance of <paramref name="name"/> (a budget, category or neighbourhood): every job in GMS
+    /// holds the same "gms", not a copy decoded from its command. Called by Apply only, so only names on the chain.
+    /// </summary>
+    internal string Shared(string name)
+    {
+        if (Names.TryGetValue(name, out var known)) return known;
+        Names.Add(name);
+        return name;
+    }
 
     /// <summary>Balance of an account, zero if unknown.</summary>
     public Amount BalanceOf(AccountId account) => AccountsById.TryGetValue(account, out var a) ? a.Balance : Amount.Zero;

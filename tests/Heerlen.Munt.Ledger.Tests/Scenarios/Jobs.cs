@@ -40,6 +40,23 @@ public sealed class When_an_officer_publishes_a_job : Scenario
     }
 
     [Fact]
+    public void jobs_with_the_same_budget_category_and_neighbourhood_share_one_instance_of_each_name()
+    {
+        var first = Publish(slots: 1);
+        var second = Publish(slots: 1, officer: Officer2);
+
+        Applied(first, Officer1);
+        Applied(second, Officer2);
+
+        var (a, b) = (State.Jobs[first.Job], State.Jobs[second.Job]);
+        Assert.Same(a.Neighbourhood, b.Neighbourhood);
+        Assert.Same(a.Category, b.Category);
+        Assert.Same(a.Budget, b.Budget);
+        Assert.Same(State.Budgets.Keys.Single(), a.Budget);
+        Assert.Equal(Officer2.PublicKey, b.Publisher);
+    }
+
+    [Fact]
     public void the_whole_budget_can_be_reserved()
     {
         Applied(Publish(reward: HM(2_500), slots: 2, officer: Officer2), Officer2);
