@@ -122,12 +122,23 @@ public sealed class Enrolment
         }
     }
 
-    // The hash inline (four words), not a 32-byte array of its own: every paid job has an enrolment.
+    /// <summary>Why it was rejected, if it was.</summary>
+    public CompletionRejectionReason? RejectionReason
+    {
+        get => _rejected ? _rejectionReason : null;
+        internal set
+        {
+            _rejected = value is not null;
+            _rejectionReason = value.GetValueOrDefault();
+        }
+    }
+
+    // Every paid job has an enrolment, so: the hash inline (four words), not a 32-byte array of its own; and no
+    // Nullable fields, which the runtime lays out like structs, 8-byte aligned (an enrolment of 64 bytes, not 56).
     private InlineHash32 _evidence;
     private bool _hasEvidence;
-
-    /// <summary>Why it was rejected, if it was.</summary>
-    public CompletionRejectionReason? RejectionReason { get; internal set; }
+    private CompletionRejectionReason _rejectionReason;
+    private bool _rejected;
 }
 
 /// <summary>A published job and its escrow.</summary>
