@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Heerlen.Munt.Ledger;
 using Heerlen.Munt.Ledger.Accounts;
@@ -94,12 +95,13 @@ static async Task<(double PerSecond, ChainStore Store)> PayAsync(DocumentStore d
     }
 
     foreach (var step in script.Setup) await AllAsync(step);
+    using var timings = new SequencerTimings();
     var clock = Stopwatch.StartNew();
     var tasks = sequencer.SubmitMany(script.Payments);
     var verified = clock.Elapsed;
     foreach (var result in await Task.WhenAll(tasks))
         if (!result.Applied) throw new InvalidOperationException(Rejections.Code(result.Code));
-    Console.WriteLine($"{"",-15} (the last signature checked and queued after {verified.TotalMilliseconds:0} ms of {clock.Elapsed.TotalMilliseconds:0} ms)");
+    Console.WriteLine($"{"",-15} (the last signature checked and queued after {verified.TotalMilliseconds:0} ms of {clock.Elapsed.TotalMilliseconds:0} ms; {timings})");
     return (count / clock.Elapsed.TotalSeconds, store);
 }
 
@@ -164,4 +166,43 @@ sealed class Script
     public List<List<byte[]>> Setup { get; }
 
     public List<byte[]> Payments { get; }
+}
+
+/// <summary>Sums the sequencer's own meter (<see cref="Sequencer.MeterName"/>) over one timed run: where a batch's time goes.</summary>
+sealed class SequencerTimings : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly Dictionary<string, (double Sum, long Count)> _sums = [];
+
+    public SequencerTimings()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == Sequencer.MeterName) listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => Add(instrument.Name, value));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => Add(instrument.Name, value));
+        _listener.Start();
+    }
+
+    private void Add(string name, double value)
+    {
+        lock (_sums)
+        {
+            var (sum, count) = _sums.GetValueOrDefault(name);
+            _sums[name] = (sum + value, count + 1);
+        }
+    }
+
+    private double Total(string name) => _sums.GetValueOrDefault("heerlen_munt.sequencer." + name).Sum;
+
+    private double Mean(string name) => _sums.GetValueOrDefault("heerlen_munt.sequencer." + name) is { Count: > 0 } x ? x.Sum / x.Count : 0;
+
+    public override string ToString()
+    {
+        lock (_sums)
+            return $"{_sums.GetValueOrDefault("heerlen_munt.sequencer.batch_size").Count} batches of {Mean("batch_size"):0} on average; deciding {Total("decide_duration"):0} ms, storing {Total("store_duration"):0} ms in all";
+    }
+
+    public void Dispose() => _listener.Dispose();
 }
