@@ -44,7 +44,7 @@ public sealed record SequencerOptions
 /// fails, the batch's callers get a <see cref="StorageException"/> and the state is reloaded from the database before
 /// the next batch. Whether a failed commit was stored after all cannot always be known (the connection may drop during
 /// COMMIT), so callers retry with the same command: a retry of a stored command gets its first outcome.
-/// Under load the loop decides the next batch while the previous one is being stored (at most one in flight); a batch
+/// With a full batch queued, the loop decides it while the previous one is being stored (at most one in flight); a batch
 /// decided on top of one that then fails to store is abandoned with it — its callers get the same error, nothing of it
 /// is stored — and readers (<see cref="IChainObserver"/>) only ever see stored batches.
 /// </summary>
@@ -249,8 +249,12 @@ public sealed class Sequencer : IAsyncDisposable
         public long StoreStart { get; set; }
     }
 
-    /// <summary>Commands that must be queued for the next batch to be decided while the previous one is being stored.</summary>
-    private int PipelineThreshold => Math.Min(_options.BatchMax, 64);
+    /// <summary>
+    /// Commands that must be queued for the next batch to be decided while the previous one is being stored: a full
+    /// batch. With less, waiting for the commit lets the next batch grow, and on a busy machine fewer, bigger
+    /// transactions matter more than the overlap (a threshold of 64 made the API's p99 at 1,000 payments/s worse).
+    /// </summary>
+    private int PipelineThreshold => _options.BatchMax;
 
     private async Task RunAsync()
     {
