@@ -23,6 +23,12 @@ public sealed record SequencerOptions
     /// <summary>When blocks are sealed.</summary>
     public BlockPolicy Blocks { get; init; } = new();
 
+    /// <summary>
+    /// With a full batch queued, decide it while the previous batch is being stored (default). Off: every batch waits
+    /// for the previous commit (the benchmarks compare both).
+    /// </summary>
+    public bool Pipelining { get; init; } = true;
+
     /// <summary>How long to wait before trying the database again after it failed.</summary>
     public TimeSpan RetryWait { get; init; } = TimeSpan.FromMilliseconds(200);
 
@@ -165,18 +171,12 @@ public sealed class Sequencer : IAsyncDisposable
         for (int start = 0; start < envelopes.Count; start += chunk)
         {
             int end = Math.Min(envelopes.Count, start + chunk);
-            Parallel.For(start, end, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = CheckingThreads }, i => checkedEnvelopes[i] = Check(envelopes[i]));
+            Parallel.For(start, end, new ParallelOptions { CancellationToken = ct }, i => checkedEnvelopes[i] = Check(envelopes[i]));
             for (int i = start; i < end; i++)
                 pending[i] = checkedEnvelopes[i].Refused is { } refused ? Task.FromResult(refused) : SubmitAsync(checkedEnvelopes[i].Verified!, ct);
         }
         return pending;
     }
-
-    /// <summary>
-    /// Threads <see cref="SubmitMany"/> checks signatures on: all cores but one, which is left to the writer (deciding,
-    /// and Marten building the transaction) — with two cores, checking on both slowed every commit by a quarter.
-    /// </summary>
-    private static int CheckingThreads => Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>Sequences a command whose signatures were checked already.</summary>
     public async Task<SubmitResult> SubmitAsync(VerifiedCommand command, CancellationToken ct = default)
@@ -254,7 +254,7 @@ public sealed class Sequencer : IAsyncDisposable
     /// batch. With less, waiting for the commit lets the next batch grow, and on a busy machine fewer, bigger
     /// transactions matter more than the overlap (a threshold of 64 made the API's p99 at 1,000 payments/s worse).
     /// </summary>
-    private int PipelineThreshold => _options.BatchMax;
+    private int PipelineThreshold => _options.Pipelining ? _options.BatchMax : int.MaxValue;
 
     private async Task RunAsync()
     {
@@ -403,12 +403,12 @@ public sealed class Sequencer : IAsyncDisposable
         return new Decided(batch, results, entries, blocks, _observer?.Decided(entries, blocks, engine.State));
     }
 
-    /// <summary>Starts storing a decided batch on the thread pool, so the loop can decide the next one meanwhile.</summary>
+    /// <summary>Starts storing a decided batch (Marten builds the transaction here, then PostgreSQL works while the loop may decide the next batch).</summary>
     private Decided StartStore(Decided decided)
     {
         long entriesBefore = _storedEntries, blocksBefore = _storedBlocks;
         decided.StoreStart = Stopwatch.GetTimestamp();
-        decided.Store = Task.Run(() => _store.AppendAsync(decided.Entries, decided.Blocks, entriesBefore, blocksBefore));
+        decided.Store = _store.AppendAsync(decided.Entries, decided.Blocks, entriesBefore, blocksBefore);
         return decided;
     }
 
