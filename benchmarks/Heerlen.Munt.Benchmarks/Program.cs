@@ -12,6 +12,7 @@ using Heerlen.Munt.Benchmarks.Support;
 //                                                                     -- --smoke                      every benchmark once, in-process (CI)
 //                                                                     -- --pipeline-ratio [--payments 20000] [--rounds 5]
 //                                                                     -- --memory [--residents 100000] [--jobs 10000]
+//                                                                     -- --audit-ratio [--entries 200000] [--rounds 3]
 int Number(string name, int fallback)
 {
     int at = Array.IndexOf(args, name);
@@ -19,6 +20,7 @@ int Number(string name, int fallback)
 }
 
 if (args.Contains("--pipeline-ratio")) return PipelineRatio.Run(Number("--payments", 20_000), Number("--rounds", 5), Console.Out);
+if (args.Contains("--audit-ratio")) return AuditRatio.Run(Number("--entries", 200_000), Number("--rounds", 3), Console.Out);
 if (args.Contains("--memory")) return MemoryProbe.Run(Number("--residents", 100_000), Number("--jobs", 10_000), Console.Out);
 
 var config = DefaultConfig.Instance.AddColumn(new PerSecondColumn());

@@ -22,13 +22,39 @@ public sealed class TamperCatalogueTests : IDisposable
 
     private async Task<JsonObject> Broken(byte[] file, string rule, long height, int exitCode = ExitCodes.Broken)
     {
-        var (code, report) = await _run.JsonAsync(_run.File("forged.hmx", file), "--no-state");
+        string path = _run.File("forged.hmx", file);
+        var (code, report) = await _run.JsonAsync(path, "--no-state");
         Assert.Equal(exitCode, code);
         Assert.False((bool)report["ok"]!);
         Assert.Equal(rule, (string)report["rule"]!);
         Assert.Equal(height, (long)report["failed_at_height"]!);
         Assert.False(string.IsNullOrWhiteSpace((string?)report["explanation"]));
+        // The same verdict when the file is checked in tiny batches: the auditor prepares the next batch while it replays
+        // one, so each forgery then lands in, just before or just after a batch being prepared ahead.
+        foreach (int batchEntries in SmallBatches)
+        {
+            var (smallRule, smallHeight) = await AuditInBatches(path, batchEntries);
+            Assert.Equal((rule, height), (smallRule, smallHeight));
+        }
         return report;
+    }
+
+    private static readonly int[] SmallBatches = [1, 2, 3, 5];
+
+    /// <summary>The auditor on a file with <paramref name="batchEntries"/> per batch, as munt-verify FILE --no-state runs it; the rule broken (empty if none) and where.</summary>
+    private static async Task<(string Rule, long? Height)> AuditInBatches(string path, int batchEntries)
+    {
+        ISchnorrVerifier verifier = NativeSchnorrVerifier.IsAvailable() ? NativeSchnorrVerifier.Instance : ManagedSchnorrVerifier.Instance;
+        try
+        {
+            var source = FileSource.Open([path]);
+            var result = await Auditor.RunAsync(source, new AuditOptions(verifier, ClaimedOperatorKey: source.ClaimedOperatorKey, BatchEntries: batchEntries), null, CancellationToken.None);
+            return (result.Report.Rule, result.Report.FailedAtHeight);
+        }
+        catch (SourceBrokenException e)
+        {
+            return (e.Rule, e.Height);
+        }
     }
 
     private IEnumerable<long> BlockSizes => _chain.Blocks.Select(b => b.TreeSize);
@@ -42,6 +68,35 @@ public sealed class TamperCatalogueTests : IDisposable
         Assert.Equal(_chain.Entries.Count, (long)report["entries_verified"]!);
         Assert.Equal(_chain.Blocks.Count, (long)report["blocks_verified"]!);
         Assert.Equal(_chain.C.State.Supply.Cents, (long)report["supply_cents"]!);
+    }
+
+    [Fact]
+    public async Task the_untouched_chain_verifies_whole_in_batches_of_any_size()
+    {
+        string path = _run.File("chain.hmx", _chain.Export());
+        foreach (int batchEntries in (int[])[.. SmallBatches, 8, 13, _chain.Entries.Count - 1, _chain.Entries.Count, AuditOptions.DefaultBatchEntries])
+        {
+            var source = FileSource.Open([path]);
+            var result = await Auditor.RunAsync(source, new AuditOptions(NativeSchnorrVerifier.Instance, BatchEntries: batchEntries), null, CancellationToken.None);
+            Assert.True(result.Report.Ok, $"batches of {batchEntries}: {result.Report}");
+            Assert.Equal(_chain.Entries.Count, result.Report.EntriesVerified);
+            Assert.Equal(_chain.Blocks.Count, result.Report.BlocksVerified);
+        }
+    }
+
+    [Fact]
+    public async Task a_forged_entry_before_a_damaged_segment_is_the_first_failure_even_while_later_batches_are_read()
+    {
+        var surgery = new ExportSurgery(_chain.Export(perSegment: 4));
+        var records = surgery.RecordsInOrder();
+        int index = records.FindIndex(r => r.IsEntry && Height(r) == 9);
+        byte[] bytes = (byte[])records[index].Bytes.Clone();
+        bytes[^1] ^= 0x01; // the stored entry hash
+        records[index] = records[index] with { Bytes = bytes };
+        byte[] file = surgery.Write(records, perSegment: 4);
+        file[^200] ^= 0x10; // a byte near the end, in a later segment, without a fresh checksum
+        var report = await Broken(file, "entry_format", 9);
+        Assert.Contains("hash", (string)report["explanation"]!);
     }
 
     [Fact]

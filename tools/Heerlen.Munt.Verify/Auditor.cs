@@ -16,13 +16,20 @@ namespace Heerlen.Munt.Verify;
 /// <param name="RequiredBlocks">Checkpoints the replay must meet, number and hash, or it fails: the remembered one, the
 /// latest a server named at the start, the one a consistency proof led to. A source that leaves one out, or serves another
 /// block under its number, hides or forks history.</param>
+/// <param name="BatchEntries">Entries per batch whose signatures are checked together on all cores. The default suits
+/// big chains; tests make it small so that every failure lands near a batch boundary.</param>
 internal sealed record AuditOptions(
     ISchnorrVerifier Verifier,
     RememberedCheckpoint? Remembered = null,
     AccountId? OperatorKey = null,
     AccountId? ClaimedOperatorKey = null,
     Action<LedgerState, VerifiedCommand, Entry>? BeforeApply = null,
-    IReadOnlyList<RequiredBlock>? RequiredBlocks = null);
+    IReadOnlyList<RequiredBlock>? RequiredBlocks = null,
+    int BatchEntries = AuditOptions.DefaultBatchEntries)
+{
+    /// <summary>Entries per batch unless a test says otherwise.</summary>
+    public const int DefaultBatchEntries = 2048;
+}
 
 /// <summary>A checkpoint the replay must verify.</summary>
 /// <param name="Number">Its block number.</param>
@@ -53,49 +60,81 @@ internal sealed record AuditResult(VerificationReport Report, bool Forked, TimeS
 /// Verifies a chain from any source with the ledger core's <see cref="ChainReplay"/>: signatures checked in parallel
 /// in batches, everything else in order. Also compares history with the checkpoint remembered from last time.
 /// </summary>
+/// <remarks>
+/// Two stages overlap: while the thread pool prepares one batch (decodes the entries, checks their hashes and
+/// signatures, on all cores), this method replays the batch before it in order (rules, Merkle frontier, blocks) and
+/// reads the next. Only the replay decides, entry by entry in chain order, so the first failure is the one reported.
+/// </remarks>
 internal static class Auditor
 {
-    private const int BatchEntries = 2048;
-
     /// <summary>Runs the whole check.</summary>
     public static async Task<AuditResult> RunAsync(IChainSource source, AuditOptions options, IProgress<AuditProgress>? progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var replay = new ChainReplay(source.ChainId, options.Verifier);
         var run = new Run(replay, options);
-        var batch = new List<ChainRecord>(BatchEntries + 16);
+        int batchEntries = Math.Max(1, options.BatchEntries);
+        var batch = NewBatch(batchEntries);
         int entriesInBatch = 0;
         long lastReport = 0;
         VerificationReport? failure = null;
+        Task<PreparedBatch>? preparing = null; // the batch before `batch`, being prepared
+        Task<PreparedBatch>? abandoned = null; // a batch prepared for nothing after a failure: waited for before returning
         try
         {
-            await foreach (var record in source.ReadAsync(ct))
+            try
             {
-                batch.Add(record);
-                if (record.Entry is not null) entriesInBatch++;
-                if (entriesInBatch < BatchEntries) continue;
-                failure = run.Process(batch);
-                batch.Clear();
-                entriesInBatch = 0;
-                if (failure is not null) break;
-                if (clock.ElapsedMilliseconds - lastReport >= 100)
+                await foreach (var record in source.ReadAsync(ct))
                 {
-                    lastReport = clock.ElapsedMilliseconds;
-                    progress?.Report(new AuditProgress(replay.State.NextHeight, source.ExpectedEntries, clock.Elapsed));
+                    batch.Add(record);
+                    if (record.Entry is not null) entriesInBatch++;
+                    if (entriesInBatch < batchEntries) continue;
+                    var next = run.PrepareAsync(batch);
+                    batch = NewBatch(batchEntries);
+                    entriesInBatch = 0;
+                    if (preparing is not null) failure = run.Replay(await preparing);
+                    preparing = next;
+                    if (failure is not null)
+                    {
+                        (abandoned, preparing) = (preparing, null);
+                        break;
+                    }
+                    if (clock.ElapsedMilliseconds - lastReport >= 100)
+                    {
+                        lastReport = clock.ElapsedMilliseconds;
+                        progress?.Report(new AuditProgress(replay.State.NextHeight, source.ExpectedEntries, clock.Elapsed));
+                    }
                 }
             }
+            catch (SourceBrokenException e)
+            {
+                // Check what arrived before the damage first: a broken entry before it is the first failure.
+                failure = (preparing is null ? null : run.Replay(await preparing))
+                    ?? run.Replay(await run.PrepareAsync(batch))
+                    ?? Broken(replay, e.Rule, e.Height, e.Message);
+                preparing = null;
+                batch.Clear();
+            }
+            if (failure is null && preparing is not null) failure = run.Replay(await preparing);
+            failure ??= run.Replay(await run.PrepareAsync(batch));
+            failure ??= run.Finish();
         }
-        catch (SourceBrokenException e)
+        finally
         {
-            // Check what arrived before the damage first: a broken entry before it is the first failure.
-            failure = run.Process(batch) ?? Broken(replay, e.Rule, e.Height, e.Message);
-            batch.Clear();
+            // Nothing of this run may still be running when it returns (also when it throws).
+            foreach (Task? pending in new[] { preparing, abandoned })
+            {
+                if (pending is not null) await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
-        failure ??= run.Process(batch);
-        failure ??= run.Finish();
         progress?.Report(new AuditProgress(replay.State.NextHeight, source.ExpectedEntries, clock.Elapsed));
         return new AuditResult(failure, run.Forked, clock.Elapsed, replay.LastBlock);
     }
+
+    private static List<ChainRecord> NewBatch(int entries) => new(entries + entries / 128 + 1);
+
+    /// <summary>A batch of records with its entries prepared (decoded, hashes and signatures checked); null for a block.</summary>
+    private sealed record PreparedBatch(List<ChainRecord> Records, PreparedEntry?[] Entries);
 
     private static VerificationReport Broken(ChainReplay replay, string rule, long? height, string explanation) =>
         new(false, replay.State.NextHeight, replay.BlocksVerified, height ?? replay.State.NextHeight, rule, explanation, replay.State);
@@ -106,22 +145,34 @@ internal static class Auditor
 
         private bool _operatorChecked;
         private readonly HashSet<long> _metRequired = [];
+        private readonly Func<LedgerState, VerifiedCommand, Entry, string?>? _beforeApply = options.BeforeApply is { } hook
+            ? (state, command, entry) => { hook(state, command, entry); return null; }
+            : null;
 
-        public VerificationReport? Process(List<ChainRecord> batch)
+        /// <summary>Prepares a batch's entries on the thread pool, on all cores.</summary>
+        public Task<PreparedBatch> PrepareAsync(List<ChainRecord> batch)
         {
-            if (batch.Count == 0) return null;
-            var prepared = new PreparedEntry?[batch.Count];
+            if (batch.Count == 0) return Task.FromResult(new PreparedBatch(batch, []));
             string chainId = replay.State.ChainId;
-            Parallel.For(0, batch.Count, i =>
+            var verifier = options.Verifier;
+            return Task.Run(() =>
             {
-                if (batch[i].Entry is { } bytes) prepared[i] = PreparedEntry.Prepare(bytes, chainId, options.Verifier);
+                var prepared = new PreparedEntry?[batch.Count];
+                Parallel.For(0, batch.Count, i =>
+                {
+                    if (batch[i].Entry is { } bytes) prepared[i] = PreparedEntry.Prepare(bytes, chainId, verifier);
+                });
+                return new PreparedBatch(batch, prepared);
             });
-            var beforeApply = options.BeforeApply is { } hook
-                ? (Func<LedgerState, VerifiedCommand, Entry, string?>)((state, command, entry) => { hook(state, command, entry); return null; })
-                : null;
-            for (int i = 0; i < batch.Count; i++)
+        }
+
+        /// <summary>Replays a prepared batch in order; the first failure, or null.</summary>
+        public VerificationReport? Replay(PreparedBatch batch)
+        {
+            var (records, prepared) = batch;
+            for (int i = 0; i < records.Count; i++)
             {
-                var failure = batch[i].Block is { } block ? replay.CheckBlock(block) ?? CheckRequired(block) : replay.Check(prepared[i]!, beforeApply);
+                var failure = records[i].Block is { } block ? replay.CheckBlock(block) ?? CheckRequired(block) : replay.Check(prepared[i]!, _beforeApply);
                 failure ??= CheckOperator() ?? CheckRemembered();
                 if (failure is not null) return failure;
             }

@@ -69,7 +69,7 @@ public sealed class PreparedEntry
     public static PreparedEntry Prepare(byte[] bytes, string chainId, ISchnorrVerifier verifier)
     {
         if (!Entry.TryDecode(bytes, out var entry, out string problem)) return new(null, null, "entry_format", problem);
-        var decoded = SignedCommand.Decode(entry!.Envelope, chainId);
+        var decoded = SignedCommand.DecodeShared(entry!.Envelope, chainId);
         if (decoded.Command is null) return new(entry, null, "command_format", $"{Rejections.Code(decoded.Refusal)}: {decoded.Detail}");
         var verified = VerifiedCommand.Verify(decoded.Command, verifier);
         return verified is null ? new(entry, null, "signature", "a signature on the command does not check out") : new(entry, verified, "", "");

@@ -92,15 +92,17 @@ public sealed class Entry
             var outcome = (RejectionCode)r.U16();
             if (!Enum.IsDefined(outcome) || Rejections.IsRefusal(outcome)) throw new DecodeException($"outcome {(ushort)outcome} cannot be recorded");
             byte[] envelope = r.Bytes16().ToArray();
-            var stored = new Hash32(r.Fixed(Hash32.Size));
+            var stored = r.Fixed(Hash32.Size);
             r.ExpectEnd();
-            var computed = Create((long)height, previous, timestamp, outcome, envelope);
-            if (computed.Hash != stored)
+            // The fields read are exactly the hashed part, so the bytes before the stored hash are what Create would
+            // write again: hash them as they are.
+            var computed = Hash32.Tagged(HashTag, bytes[..^Hash32.Size]);
+            if (!computed.Span.SequenceEqual(stored))
             {
                 problem = "entry hash does not match its content";
                 return false;
             }
-            entry = computed;
+            entry = new Entry((long)height, previous, timestamp, outcome, envelope, computed);
             return true;
         }
         catch (DecodeException e)

@@ -19,7 +19,7 @@ public static class Merkle
         Span<byte> buffer = stackalloc byte[1 + data.Length];
         buffer[0] = 0x00;
         data.CopyTo(buffer[1..]);
-        return new Hash32(SHA256.HashData(buffer));
+        return Hash32.Own(SHA256.HashData(buffer));
     }
 
     /// <summary>Interior node hash.</summary>
@@ -29,7 +29,7 @@ public static class Merkle
         buffer[0] = 0x01;
         left.Span.CopyTo(buffer[1..]);
         right.Span.CopyTo(buffer[(1 + Hash32.Size)..]);
-        return new Hash32(SHA256.HashData(buffer));
+        return Hash32.Own(SHA256.HashData(buffer));
     }
 
     /// <summary>The root as RFC 9162 section 2.1.1 defines it, computed directly (the reference, O(n)).</summary>

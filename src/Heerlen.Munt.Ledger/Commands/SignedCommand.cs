@@ -86,7 +86,15 @@ public sealed class SignedCommand
     /// Reads an envelope. Never throws on bad input: returns the refusal code and a detail instead.
     /// With <paramref name="expectedChainId"/> set, a command for another chain is refused.
     /// </summary>
-    public static DecodeResult Decode(ReadOnlySpan<byte> envelope, string? expectedChainId)
+    public static DecodeResult Decode(ReadOnlySpan<byte> envelope, string? expectedChainId) => Decode(envelope, null, expectedChainId);
+
+    /// <summary>
+    /// Reads an envelope that is already its own array and never changes, such as a decoded entry's: the command keeps
+    /// that array instead of a copy (the engine shares it the same way between a command and its entry).
+    /// </summary>
+    internal static DecodeResult DecodeShared(byte[] envelope, string? expectedChainId) => Decode(envelope, envelope, expectedChainId);
+
+    private static DecodeResult Decode(ReadOnlySpan<byte> envelope, byte[]? shared, string? expectedChainId)
     {
         if (envelope.Length == 0) return new DecodeResult(null, RejectionCode.MalformedCommand, "empty input");
         if (envelope.Length > EnvelopeBytesMax)
@@ -105,7 +113,7 @@ public sealed class SignedCommand
             r.ExpectEnd();
             if (expectedChainId is not null && command.Header.ChainId != expectedChainId)
                 return new DecodeResult(null, RejectionCode.WrongChainId, $"command is for chain '{command.Header.ChainId}', this is '{expectedChainId}'");
-            return new DecodeResult(new SignedCommand(command, envelope.ToArray(), commandLength, signatures), RejectionCode.None, "");
+            return new DecodeResult(new SignedCommand(command, shared ?? envelope.ToArray(), commandLength, signatures), RejectionCode.None, "");
         }
         catch (DecodeException e)
         {

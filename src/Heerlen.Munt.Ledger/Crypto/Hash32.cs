@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -9,6 +10,14 @@ public readonly struct Hash32 : IEquatable<Hash32>
     /// <summary>Length in bytes.</summary>
     public const int Size = 32;
 
+    // Tagged hashes of up to this many bytes (the tag prefix and the data) are hashed in one call from the stack.
+    private const int OneShotBytesMax = 2048;
+
+    // SHA256(tag) ‖ SHA256(tag) per tag, computed once: the ledger uses a handful of constant tags. Bounded, in case a
+    // caller makes tags up at run time: past the bound a tag's prefix is computed on every call.
+    private const int TagPrefixesMax = 64;
+    private static readonly ConcurrentDictionary<string, byte[]> TagPrefixes = new(StringComparer.Ordinal);
+
     private readonly byte[]? _bytes;
 
     /// <summary>Wraps a copy of exactly 32 bytes.</summary>
@@ -18,6 +27,13 @@ public readonly struct Hash32 : IEquatable<Hash32>
         _bytes = bytes.ToArray();
     }
 
+    // Takes the array itself: for digests just computed into a fresh array that nothing else holds.
+    private Hash32(byte[] owned, bool _) => _bytes = owned;
+
+    /// <summary>Wraps a freshly computed 32-byte array without copying it; the caller must not keep or change it.</summary>
+    internal static Hash32 Own(byte[] digest) =>
+        digest.Length == Size ? new Hash32(digest, true) : throw new ArgumentException($"a hash is {Size} bytes, got {digest.Length}", nameof(digest));
+
     /// <summary>Thirty-two zero bytes: the previous hash of the first entry.</summary>
     public static Hash32 Zero { get; } = new(new byte[Size]);
 
@@ -25,23 +41,43 @@ public readonly struct Hash32 : IEquatable<Hash32>
     public ReadOnlySpan<byte> Span => _bytes ?? Zero._bytes!;
 
     /// <summary>SHA-256 of data.</summary>
-    public static Hash32 Sha256(ReadOnlySpan<byte> data) => new(SHA256.HashData(data));
+    public static Hash32 Sha256(ReadOnlySpan<byte> data) => Own(SHA256.HashData(data));
 
     /// <summary>
     /// BIP340-style tagged hash: SHA256(SHA256(tag) ‖ SHA256(tag) ‖ data).
     /// Domain separation: a hash made for one purpose can never be taken for another.
     /// </summary>
+    /// <remarks>
+    /// Hot: every entry's hash and every command's signing digest. The doubled tag hash is computed once per tag, and
+    /// the whole input (prefix and data) is hashed in one call from the stack when it is small, as entries and commands are.
+    /// </remarks>
     public static Hash32 Tagged(string tag, ReadOnlySpan<byte> data)
     {
-        Span<byte> tagHash = stackalloc byte[Size];
-        SHA256.HashData(Encoding.UTF8.GetBytes(tag), tagHash);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(tagHash);
-        sha.AppendData(tagHash);
-        sha.AppendData(data);
-        Span<byte> result = stackalloc byte[Size];
-        sha.GetHashAndReset(result);
-        return new Hash32(result);
+        byte[] prefix = TagPrefix(tag);
+        byte[] result = new byte[Size];
+        if (prefix.Length + data.Length <= OneShotBytesMax)
+        {
+            Span<byte> input = stackalloc byte[prefix.Length + data.Length];
+            prefix.CopyTo(input);
+            data.CopyTo(input[prefix.Length..]);
+            SHA256.HashData(input, result);
+        }
+        else
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha.AppendData(prefix);
+            sha.AppendData(data);
+            sha.GetHashAndReset(result);
+        }
+        return new Hash32(result, true);
+    }
+
+    private static byte[] TagPrefix(string tag)
+    {
+        if (TagPrefixes.TryGetValue(tag, out byte[]? known)) return known;
+        byte[] tagHash = SHA256.HashData(Encoding.UTF8.GetBytes(tag));
+        byte[] prefix = [.. tagHash, .. tagHash];
+        return TagPrefixes.Count < TagPrefixesMax ? TagPrefixes.GetOrAdd(tag, prefix) : prefix;
     }
 
     /// <summary>Parses 64 hex characters.</summary>
