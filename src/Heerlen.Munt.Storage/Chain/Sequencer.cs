@@ -24,10 +24,12 @@ public sealed record SequencerOptions
     public BlockPolicy Blocks { get; init; } = new();
 
     /// <summary>
-    /// With a full batch queued, decide it while the previous batch is being stored (default). Off: every batch waits
-    /// for the previous commit (the benchmarks compare both).
+    /// With a full batch queued, decide it while the previous batch is being stored. Off by default: on this project's
+    /// 2-core machine the overlap gained nothing clear (docs/performance.md: 70–74 % against 63–72 % of plain Marten in
+    /// a quiet run, 54 % against 60 % in a loaded one), because deciding, checking signatures, Marten and PostgreSQL
+    /// already share both cores. With more cores it may pay; the Probe compares both.
     /// </summary>
-    public bool Pipelining { get; init; } = true;
+    public bool Pipelining { get; init; }
 
     /// <summary>How long to wait before trying the database again after it failed.</summary>
     public TimeSpan RetryWait { get; init; } = TimeSpan.FromMilliseconds(200);
@@ -50,7 +52,7 @@ public sealed record SequencerOptions
 /// fails, the batch's callers get a <see cref="StorageException"/> and the state is reloaded from the database before
 /// the next batch. Whether a failed commit was stored after all cannot always be known (the connection may drop during
 /// COMMIT), so callers retry with the same command: a retry of a stored command gets its first outcome.
-/// With a full batch queued, the loop decides it while the previous one is being stored (at most one in flight); a batch
+/// With <see cref="SequencerOptions.Pipelining"/> and a full batch queued, the loop decides it while the previous one is being stored (at most one in flight); a batch
 /// decided on top of one that then fails to store is abandoned with it — its callers get the same error, nothing of it
 /// is stored — and readers (<see cref="IChainObserver"/>) only ever see stored batches.
 /// </summary>

@@ -182,9 +182,9 @@ public sealed class SequencerTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task under_load_the_next_batch_is_decided_while_one_is_stored_and_readers_see_only_stored_batches_in_order()
+    public async Task with_pipelining_the_next_batch_is_decided_while_one_is_stored_and_readers_see_only_stored_batches_in_order()
     {
-        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests), new SequencerOptions { BatchMax = 8, BatchWait = TimeSpan.FromMilliseconds(1), Blocks = new BlockPolicy(64, 60_000) });
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests), new SequencerOptions { BatchMax = 8, BatchWait = TimeSpan.FromMilliseconds(1), Blocks = new BlockPolicy(64, 60_000), Pipelining = true });
         var shop = await town.NewMerchantAsync();
         var payers = new List<SigningKey>();
         for (int i = 0; i < 4; i++) payers.Add(await town.NewEarnerAsync(20));
