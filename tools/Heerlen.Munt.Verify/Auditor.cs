@@ -147,7 +147,7 @@ internal static class Auditor
         private readonly HashSet<long> _metRequired = [];
         private readonly Func<LedgerState, VerifiedCommand, Entry, string?>? _beforeApply = options.BeforeApply is { } hook
             ? (state, command, entry) => { hook(state, command, entry); return null; }
-            : null;
+        : null;
 
         /// <summary>Prepares a batch's entries on the thread pool, on all cores.</summary>
         public Task<PreparedBatch> PrepareAsync(List<ChainRecord> batch)
