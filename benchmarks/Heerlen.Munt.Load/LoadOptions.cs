@@ -16,7 +16,7 @@ public sealed record LoadOptions
           --in-flight N       closed loop (no --rate): N payments at a time, each next one when one is answered
           --seconds S         length of the measured phase                        default 30
           --count N           at most N measured payments (with --seconds, whichever comes first)
-          --warmup S          payments at the same rate/concurrency before the measured phase, not counted   default 2
+          --warmup S          payments at the same rate/concurrency before the measured phase, not counted   default 10
           --max-cents N       each payment is 1..N cents                          default 5
           --target-p99-ms M   the latency target the run is judged against       default 50
           --smoke             a quick check for CI: 20 residents, 3 shops, 50/s for 3 s, no warm-up; exit 1 on any failure
@@ -47,8 +47,12 @@ public sealed record LoadOptions
     /// <summary>At most this many measured payments; zero: bounded by time only.</summary>
     public long Count { get; init; }
 
-    /// <summary>Warm-up before the measured phase, seconds (server JIT, connections, caches).</summary>
-    public double WarmupSeconds { get; init; } = 2;
+    /// <summary>
+    /// Warm-up before the measured phase, seconds (server JIT, connections, caches). Ten, because a fresh server's
+    /// tiered JIT still recompiles hot code for seconds after the first requests (perf showed the JIT at 13–15 % of the
+    /// server's CPU in the first twelve seconds of load).
+    /// </summary>
+    public double WarmupSeconds { get; init; } = 10;
 
     /// <summary>Largest payment, cents.</summary>
     public long MaxPaymentCents { get; init; } = 5;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Heerlen.Munt.Ledger;
 using Heerlen.Munt.Ledger.Accounts;
@@ -12,11 +13,15 @@ using Heerlen.Munt.Storage.Postgres;
 using Heerlen.Munt.Storage.Projections;
 using Marten;
 
-// Usage: dotnet run -c Release --project benchmarks/Heerlen.Munt.Probe [-- PAYMENTS]
+// Usage: dotnet run -c Release --project benchmarks/Heerlen.Munt.Probe [-- PAYMENTS] [--batch-1000 [--rounds N]]
 // Runs a private PostgreSQL cluster in a temporary directory and, in ONE run (compare the ratios, not the absolute
 // numbers across runs: this is a shared 2-core VM), measures signed payments per second committed at batch sizes
 // 1, 100 and 1000, the same with no read models at all, the async daemon's catch-up, and start-up verification.
-int payments = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
+int payments = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
+// --batch-1000: only the batch size of the durable target (as built, pipelined and not, and plain Marten), alternating
+// `--rounds` times (default 3), for ratios that do not depend on the order of the runs.
+bool only1000 = args.Contains("--batch-1000");
+int rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(3);
 string directory = Path.Combine(Path.GetTempPath(), "heerlen-munt-probe-" + Environment.ProcessId);
 Directory.CreateDirectory(directory);
 if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
@@ -25,6 +30,11 @@ var verifier = NativeSchnorrVerifier.IsAvailable() ? NativeSchnorrVerifier.Insta
 Console.WriteLine($"signatures: {verifier.Name}; cores: {Environment.ProcessorCount}; payments per run: {payments}");
 try
 {
+    if (only1000)
+    {
+        await Batch1000Async(cluster, verifier, payments, rounds);
+        return;
+    }
     var runs = new (string Name, int BatchMax, Action<StoreOptions>? Configure)[]
     {
         ("as built", 1, null),
@@ -82,11 +92,40 @@ finally
     Directory.Delete(directory, recursive: true);
 }
 
-static async Task<(double PerSecond, ChainStore Store)> PayAsync(DocumentStore documents, ISchnorrVerifier verifier, int batchMax, int count)
+static async Task Batch1000Async(EmbeddedPostgres cluster, ISchnorrVerifier verifier, int payments, int rounds)
+{
+    var ratios = new List<(double Pipelined, double Serial)>();
+    for (int round = 0; round <= rounds; round++)
+    {
+        // Round 0 warms up (JIT, connection pools) on a tenth of the payments and is not counted.
+        int count = round == 0 ? Math.Max(1_000, payments / 10) : payments;
+        double Rate(string what, double perSecond)
+        {
+            Console.WriteLine($"round {round}{(round == 0 ? " (warm-up)" : "")}: {what,-26} {perSecond,7:0} payments per second");
+            return perSecond;
+        }
+        async Task<DocumentStore> NewStoreAsync(string name)
+        {
+            await cluster.CreateDatabaseAsync($"{name}_{round}");
+            return HeerlenStore.Create(cluster.ConnectionString($"{name}_{round}"));
+        }
+        double pipelined, serial, plain;
+        using (var documents = await NewStoreAsync("pipelined")) pipelined = Rate("chain, pipelined", (await PayAsync(documents, verifier, 1000, count, pipelining: true)).PerSecond);
+        using (var documents = await NewStoreAsync("plain")) plain = Rate("plain Marten", await PlainAsync(documents, verifier, 1000, count));
+        using (var documents = await NewStoreAsync("serial")) serial = Rate("chain, not pipelined", (await PayAsync(documents, verifier, 1000, count)).PerSecond);
+        if (round == 0) continue;
+        ratios.Add((pipelined / plain, serial / plain));
+        Console.WriteLine($"round {round}: ratio to plain Marten: pipelined {pipelined / plain:P0}, not pipelined {serial / plain:P0}");
+    }
+    double Median(IEnumerable<double> xs) => xs.Order().ElementAt(rounds / 2);
+    Console.WriteLine($"median ratio to plain Marten at batch 1000: pipelined {Median(ratios.Select(r => r.Pipelined)):P0}, not pipelined {Median(ratios.Select(r => r.Serial)):P0} (target >= 80 %)");
+}
+
+static async Task<(double PerSecond, ChainStore Store)> PayAsync(DocumentStore documents, ISchnorrVerifier verifier, int batchMax, int count, bool pipelining = false)
 {
     var script = new Script(count);
     var store = new ChainStore(documents, Script.Chain);
-    await using var sequencer = await Sequencer.StartAsync(store, script.Operator, verifier, new SequencerOptions { BatchMax = batchMax, Blocks = new BlockPolicy(1000, 1000) });
+    await using var sequencer = await Sequencer.StartAsync(store, script.Operator, verifier, new SequencerOptions { BatchMax = batchMax, Blocks = new BlockPolicy(1000, 1000), Pipelining = pipelining });
     async Task AllAsync(IEnumerable<byte[]> envelopes)
     {
         foreach (var result in await Task.WhenAll(sequencer.SubmitMany(envelopes.ToList())))
@@ -94,12 +133,13 @@ static async Task<(double PerSecond, ChainStore Store)> PayAsync(DocumentStore d
     }
 
     foreach (var step in script.Setup) await AllAsync(step);
+    using var timings = new SequencerTimings();
     var clock = Stopwatch.StartNew();
     var tasks = sequencer.SubmitMany(script.Payments);
     var verified = clock.Elapsed;
     foreach (var result in await Task.WhenAll(tasks))
         if (!result.Applied) throw new InvalidOperationException(Rejections.Code(result.Code));
-    Console.WriteLine($"{"",-15} (the last signature checked and queued after {verified.TotalMilliseconds:0} ms of {clock.Elapsed.TotalMilliseconds:0} ms)");
+    Console.WriteLine($"{"",-15} (the last signature checked and queued after {verified.TotalMilliseconds:0} ms of {clock.Elapsed.TotalMilliseconds:0} ms; {timings})");
     return (count / clock.Elapsed.TotalSeconds, store);
 }
 
@@ -164,4 +204,43 @@ sealed class Script
     public List<List<byte[]>> Setup { get; }
 
     public List<byte[]> Payments { get; }
+}
+
+/// <summary>Sums the sequencer's own meter (<see cref="Sequencer.MeterName"/>) over one timed run: where a batch's time goes.</summary>
+sealed class SequencerTimings : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly Dictionary<string, (double Sum, long Count)> _sums = [];
+
+    public SequencerTimings()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == Sequencer.MeterName) listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => Add(instrument.Name, value));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => Add(instrument.Name, value));
+        _listener.Start();
+    }
+
+    private void Add(string name, double value)
+    {
+        lock (_sums)
+        {
+            var (sum, count) = _sums.GetValueOrDefault(name);
+            _sums[name] = (sum + value, count + 1);
+        }
+    }
+
+    private double Total(string name) => _sums.GetValueOrDefault("heerlen_munt.sequencer." + name).Sum;
+
+    private double Mean(string name) => _sums.GetValueOrDefault("heerlen_munt.sequencer." + name) is { Count: > 0 } x ? x.Sum / x.Count : 0;
+
+    public override string ToString()
+    {
+        lock (_sums)
+            return $"{_sums.GetValueOrDefault("heerlen_munt.sequencer.batch_size").Count} batches of {Mean("batch_size"):0} on average; deciding {Total("decide_duration"):0} ms, storing {Total("store_duration"):0} ms in all";
+    }
+
+    public void Dispose() => _listener.Dispose();
 }

@@ -21,7 +21,7 @@ public static partial class LedgerRules
         if (entry.Outcome == RejectionCode.None) ApplyEffects(state, verified.Signed, entry.TimestampMs);
         // The actor's id instance the state already holds, not the decoded command's own copy of those 32 bytes.
         var actor = state.AccountsById.TryGetValue(command.Header.Actor, out var account) ? account.Id : command.Header.Actor;
-        state.Commands.Add((actor, command.Header.Id), new StoredCommand(verified.Signed.Digest, entry.Height, entry.Outcome));
+        state.Commands.Add(new CommandKey(actor, command.Header.Id), new StoredCommand(verified.Signed.Digest, entry.Height, entry.Outcome));
         state.NextHeight = entry.Height + 1;
         state.HeadHash = entry.Hash;
         state.LastTimestampMs = entry.TimestampMs;
@@ -50,7 +50,8 @@ public static partial class LedgerRules
                 state.AccountsById[c.Account].Roles &= ~c.Role;
                 break;
             case MintBudget c:
-                state.BudgetsById[c.Budget] = state.BudgetsById.GetValueOrDefault(c.Budget) + c.Amount;
+                string budget = state.Shared(c.Budget);
+                state.BudgetsById[budget] = state.BudgetsById.GetValueOrDefault(budget) + c.Amount;
                 state.Minted += c.Amount;
                 break;
             case PublishJob c:
@@ -90,8 +91,9 @@ public static partial class LedgerRules
         switch (command)
         {
             case Pay c:
-                Transfer(actor, state.AccountsById[c.Merchant], c.Amount);
-                state.Payments.Add((command.Header.Actor, command.Header.Id), new PaymentRecord(c.Merchant, c.Amount));
+                var merchant = state.AccountsById[c.Merchant];
+                Transfer(actor, merchant, c.Amount);
+                state.Payments.Add((actor.Id, command.Header.Id), new PaymentRecord(merchant.Id, c.Amount)); // the state's id instances
                 break;
             case Refund c:
                 var payment = state.Payments[(c.Payer, c.Payment)];
@@ -102,7 +104,7 @@ public static partial class LedgerRules
             case Redeem c:
                 Debit(actor, c.Amount);
                 state.Redeemed += c.Amount;
-                state.Redemptions.Add((command.Header.Actor, command.Header.Id), new RedemptionRecord(c.Amount));
+                state.Redemptions.Add((actor.Id, command.Header.Id), new RedemptionRecord(c.Amount));
                 break;
             case SettleRedemption c:
                 state.Redemptions[(c.Merchant, c.Redemption)].BankReference = c.BankReference;
@@ -110,16 +112,17 @@ public static partial class LedgerRules
             case AdmitMerchant c:
                 state.AccountsById[c.Merchant].Roles |= Roles.Merchant;
                 state.AccountsById[c.Merchant].MerchantSuspended = false;
-                state.AccountsById[c.Merchant].MerchantNeighbourhood = c.Neighbourhood;
+                state.AccountsById[c.Merchant].MerchantNeighbourhood = state.Shared(c.Neighbourhood);
                 break;
             case SuspendMerchant c:
                 state.AccountsById[c.Merchant].MerchantSuspended = true;
                 break;
             case RotateKey c:
                 var account = state.AccountsById[c.Account];
-                state.AccountByKey.Remove(account.CurrentKey);
+                Ensure.That(c.NewKey != account.Id); // an account id is always in use (DecideRotate)
+                if (account.CurrentKey != account.Id) state.RotatedKeys.Remove(account.CurrentKey);
                 account.CurrentKey = c.NewKey;
-                state.AccountByKey.Add(c.NewKey, c.Account);
+                state.RotatedKeys.Add(c.NewKey, account.Id);
                 break;
             case FreezeAccount c:
                 state.AccountsById[c.Account].Frozen = c.Frozen;
@@ -132,7 +135,6 @@ public static partial class LedgerRules
     private static void AddAccount(LedgerState state, AccountId id, Roles roles)
     {
         state.AccountsById.Add(id, new AccountState(id, roles));
-        state.AccountByKey.Add(id, id);
     }
 
     private static void ApplyPublish(LedgerState state, PublishJob c, long timestampMs)
@@ -141,7 +143,9 @@ public static partial class LedgerRules
         Amount left = state.BudgetsById[c.Budget] - total;
         Ensure.That(left.Cents >= 0);
         state.BudgetsById[c.Budget] = left;
-        state.JobsById.Add(c.Job, new JobState(c, timestampMs) { Reserve = total });
+        var publisher = state.AccountsById[c.Header.Actor].Id;
+        var job = new JobState(c, publisher, state.Shared(c.Budget), state.Shared(c.Category), state.Shared(c.Neighbourhood), timestampMs) { Reserve = total };
+        state.JobsById.Add(c.Job, job);
         state.Reserved += total;
     }
 
@@ -155,7 +159,7 @@ public static partial class LedgerRules
     private static void ApplyApprove(LedgerState state, JobState job, AccountId worker, long timestampMs)
     {
         var account = state.AccountsById[worker];
-        if (account.FirstEarnedInAtMs(job.Neighbourhood) is null) (account.EarningsList ??= new(1)).Add(new FirstEarning(job.Neighbourhood, timestampMs));
+        account.NoteEarning(job.Neighbourhood, timestampMs);
         account.Area = job.Neighbourhood;
         job.Enrolments[worker].Status = EnrolmentStatus.Approved;
         job.Reserve -= job.Reward;

@@ -27,7 +27,7 @@ public static partial class LedgerRules
 
         // A retry of exactly what is on the chain gets its first outcome, even after expiry or a key rotation:
         // the content was authenticated when it was recorded, and answering again reveals nothing new.
-        bool seen = state.Commands.TryGetValue((command.Header.Actor, command.Header.Id), out var earlier);
+        bool seen = state.Commands.TryGetValue(new CommandKey(command.Header.Actor, command.Header.Id), out var earlier);
         if (seen && earlier.HasDigest(signed.Digest)) return new(earlier.Outcome, earlier.Height);
         if (command is EstablishChain) return new(RejectionCode.ChainAlreadyEstablished);
         if (timestampMs > command.Header.ExpiresAtMs) return new(RejectionCode.CommandExpired);
@@ -102,7 +102,7 @@ public static partial class LedgerRules
     {
         AccountId id = command.Header.Actor;
         if (state.AccountsById.ContainsKey(id)) return new(RejectionCode.AccountExists);
-        if (state.AccountByKey.ContainsKey(id)) return new(RejectionCode.KeyInUse);
+        if (state.IsCurrentKey(id)) return new(RejectionCode.KeyInUse); // another account rotated to this key
         return Decision.Accept;
     }
 
@@ -188,7 +188,7 @@ public static partial class LedgerRules
         if (!state.JobsById.TryGetValue(c.Job, out var job)) return RejectionCode.JobNotFound;
         if (!job.Open) return RejectionCode.JobNotOpen;
         if (timestampMs > job.DeadlineMs) return RejectionCode.JobDeadlinePassed;
-        if (job.Enrolments.TryGetValue(c.Header.Actor, out var enrolment) && enrolment.Status != EnrolmentStatus.Rejected)
+        if (job.TryGetEnrolment(c.Header.Actor, out var enrolment) && enrolment.Status != EnrolmentStatus.Rejected)
             return RejectionCode.AlreadyEnrolled;
         if (job.Taken >= job.Slots) return RejectionCode.JobFull;
         return RejectionCode.None;
@@ -198,7 +198,7 @@ public static partial class LedgerRules
     {
         if (!state.JobsById.TryGetValue(c.Job, out var job)) return RejectionCode.JobNotFound;
         if (!job.Open) return RejectionCode.JobNotOpen;
-        if (!job.Enrolments.TryGetValue(c.Header.Actor, out var enrolment) || enrolment.Status == EnrolmentStatus.Rejected)
+        if (!job.TryGetEnrolment(c.Header.Actor, out var enrolment) || enrolment.Status == EnrolmentStatus.Rejected)
             return RejectionCode.NotEnrolled;
         // A worker may resubmit (a better photo) until an officer decides.
         return enrolment.Status == EnrolmentStatus.Approved ? RejectionCode.CompletionAlreadyDecided : RejectionCode.None;
@@ -210,7 +210,7 @@ public static partial class LedgerRules
         if (!state.JobsById.TryGetValue(jobId, out var job)) return RejectionCode.JobNotFound;
         if (!job.Open) return RejectionCode.JobNotOpen;
         if (worker == officer) return RejectionCode.FourEyesViolation;
-        if (!job.Enrolments.TryGetValue(worker, out var enrolment)) return RejectionCode.NotEnrolled;
+        if (!job.TryGetEnrolment(worker, out var enrolment)) return RejectionCode.NotEnrolled;
         return enrolment.Status switch
         {
             EnrolmentStatus.Enrolled => RejectionCode.CompletionNotSubmitted,
@@ -290,7 +290,8 @@ public static partial class LedgerRules
         if (!state.AccountsById.TryGetValue(c.Account, out var account)) return RejectionCode.AccountNotFound;
         // Officers recover residents, shops and each other, never the municipality's root key.
         if (signed.Signatures.Count == 2 && Has(account, Roles.Issuer)) return RejectionCode.NotPermitted;
-        if (state.AccountByKey.ContainsKey(c.NewKey) || state.AccountsById.ContainsKey(c.NewKey)) return RejectionCode.KeyInUse;
+        // In use: the current key of any account, or any account id (even one rotated away: ids never change).
+        if (state.IsCurrentKey(c.NewKey) || state.AccountsById.ContainsKey(c.NewKey)) return RejectionCode.KeyInUse;
         return RejectionCode.None;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Heerlen.Munt.Ledger.Accounts;
 using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Ledger.Crypto;
@@ -41,26 +42,45 @@ public sealed class AccountState
 
     /// <summary>
     /// When the account was first paid for a job, in each neighbourhood it has earned in, in the order it first earned
-    /// there (the first element is the first earning anywhere). Kept for the statistics (new and repeat earners): a
-    /// few dozen bytes per neighbourhood, so a resident costs well under a kilobyte.
+    /// there (the first element is the first earning anywhere). Kept for the statistics (new and repeat earners). Each
+    /// read makes a new list; the state keeps the first earning inline and only the later neighbourhoods in an array.
     /// </summary>
-    public IReadOnlyList<FirstEarning> Earnings => (IReadOnlyList<FirstEarning>?)EarningsList ?? [];
+    public IReadOnlyList<FirstEarning> Earnings
+    {
+        get
+        {
+            if (_firstEarning.Neighbourhood is null) return [];
+            return _laterEarnings is null ? [_firstEarning] : [_firstEarning, .. _laterEarnings];
+        }
+    }
 
     /// <summary>The resident's area for the statistics: the neighbourhood of the job they were last paid for; null if never paid for one.</summary>
     public string? Area { get; internal set; }
 
-    internal List<FirstEarning>? EarningsList { get; set; }
+    // Most residents earn in one neighbourhood: that first earning costs no object of its own.
+    private FirstEarning _firstEarning;
+    private FirstEarning[]? _laterEarnings;
 
     /// <summary>When the account was first paid for a job anywhere (unix ms), or null.</summary>
-    public long? FirstEarnedAtMs => EarningsList is { Count: > 0 } e ? e[0].AtMs : null;
+    public long? FirstEarnedAtMs => _firstEarning.Neighbourhood is null ? null : _firstEarning.AtMs;
 
     /// <summary>When the account was first paid for a job in <paramref name="neighbourhood"/> (unix ms), or null.</summary>
     public long? FirstEarnedInAtMs(string neighbourhood)
     {
-        if (EarningsList is null) return null;
-        foreach (var e in EarningsList)
+        if (_firstEarning.Neighbourhood is null) return null;
+        if (string.Equals(_firstEarning.Neighbourhood, neighbourhood, StringComparison.Ordinal)) return _firstEarning.AtMs;
+        foreach (var e in _laterEarnings ?? [])
             if (string.Equals(e.Neighbourhood, neighbourhood, StringComparison.Ordinal)) return e.AtMs;
         return null;
+    }
+
+    /// <summary>Notes a payment for a job in <paramref name="neighbourhood"/> at <paramref name="atMs"/>, if it is the first there.</summary>
+    internal void NoteEarning(string neighbourhood, long atMs)
+    {
+        if (FirstEarnedInAtMs(neighbourhood) is not null) return;
+        var earning = new FirstEarning(neighbourhood, atMs);
+        if (_firstEarning.Neighbourhood is null) _firstEarning = earning;
+        else _laterEarnings = [.. _laterEarnings ?? [], earning]; // one element more: a resident earns in few neighbourhoods
     }
 }
 
@@ -92,21 +112,45 @@ public sealed class Enrolment
     public EnrolmentStatus Status { get; internal set; }
 
     /// <summary>SHA-256 of the evidence photo (kept off-chain), once submitted.</summary>
-    public Hash32? Evidence { get; internal set; }
+    public Hash32? Evidence
+    {
+        get => _hasEvidence ? _evidence.ToHash32() : null;
+        internal set
+        {
+            _hasEvidence = value is not null;
+            _evidence = value is { } hash ? new InlineHash32(hash) : default;
+        }
+    }
 
     /// <summary>Why it was rejected, if it was.</summary>
-    public CompletionRejectionReason? RejectionReason { get; internal set; }
+    public CompletionRejectionReason? RejectionReason
+    {
+        get => _rejected ? _rejectionReason : null;
+        internal set
+        {
+            _rejected = value is not null;
+            _rejectionReason = value.GetValueOrDefault();
+        }
+    }
+
+    // Every paid job has an enrolment, so: the hash inline (four words), not a 32-byte array of its own; and no
+    // Nullable fields, which the runtime lays out like structs, 8-byte aligned (an enrolment of 64 bytes, not 56).
+    private InlineHash32 _evidence;
+    private bool _hasEvidence;
+    private CompletionRejectionReason _rejectionReason;
+    private bool _rejected;
 }
 
 /// <summary>A published job and its escrow.</summary>
 public sealed class JobState
 {
-    internal JobState(PublishJob published, long publishedAtMs)
+    /// <summary>A job as <paramref name="published"/>; the publisher and names are the state's own shared instances.</summary>
+    internal JobState(PublishJob published, AccountId publisher, string budget, string category, string neighbourhood, long publishedAtMs)
     {
-        Publisher = published.Header.Actor;
-        Budget = published.Budget;
-        Category = published.Category;
-        Neighbourhood = published.Neighbourhood;
+        Publisher = publisher;
+        Budget = budget;
+        Category = category;
+        Neighbourhood = neighbourhood;
         Reward = published.Reward;
         Slots = published.Slots;
         DeadlineMs = published.DeadlineMs;
@@ -149,10 +193,22 @@ public sealed class JobState
     /// <summary>Completions paid.</summary>
     public int Paid { get; internal set; }
 
-    internal Dictionary<AccountId, Enrolment> Enrolments { get; } = [];
+    // Made at the first enrolment: an open job nobody has enrolled in yet costs no dictionary.
+    private Dictionary<AccountId, Enrolment>? _enrolments;
+
+    /// <summary>The enrolments to change, made on first use: for <see cref="LedgerRules.Apply"/> only (reads use <see cref="TryGetEnrolment"/>).</summary>
+    internal Dictionary<AccountId, Enrolment> Enrolments => _enrolments ??= [];
+
+    /// <summary>A resident's part in the job, if they have one. Allocates nothing.</summary>
+    internal bool TryGetEnrolment(AccountId worker, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Enrolment enrolment)
+    {
+        enrolment = null;
+        return _enrolments is not null && _enrolments.TryGetValue(worker, out enrolment);
+    }
 
     /// <summary>Residents' parts in the job.</summary>
-    public IReadOnlyDictionary<AccountId, Enrolment> Participants => Enrolments;
+    public IReadOnlyDictionary<AccountId, Enrolment> Participants =>
+        (IReadOnlyDictionary<AccountId, Enrolment>?)_enrolments ?? System.Collections.ObjectModel.ReadOnlyDictionary<AccountId, Enrolment>.Empty;
 }
 
 /// <summary>A payment a shop received, kept so that refunds can never exceed it.</summary>
@@ -185,43 +241,95 @@ public sealed class RedemptionRecord(Amount amount)
 public readonly record struct CommandRecord(Hash32 Digest, long Height, RejectionCode Outcome);
 
 /// <summary>
-/// How the state keeps a <see cref="CommandRecord"/>: the digest inline (four words, not a 32-byte array of its own), so
-/// every remembered command costs one dictionary slot and nothing on the heap besides.
+/// A <see cref="Hash32"/> kept inline as four words, for state that holds many of them: no 32-byte array (and its
+/// 24-byte header and 8-byte reference) of its own.
+/// </summary>
+internal readonly struct InlineHash32 : IEquatable<InlineHash32>
+{
+    private readonly ulong _w0, _w1, _w2, _w3;
+
+    public InlineHash32(Hash32 hash)
+    {
+        var d = hash.Span;
+        _w0 = BinaryPrimitives.ReadUInt64BigEndian(d);
+        _w1 = BinaryPrimitives.ReadUInt64BigEndian(d[8..]);
+        _w2 = BinaryPrimitives.ReadUInt64BigEndian(d[16..]);
+        _w3 = BinaryPrimitives.ReadUInt64BigEndian(d[24..]);
+    }
+
+    /// <summary>The public form (a new array).</summary>
+    public Hash32 ToHash32()
+    {
+        Span<byte> bytes = stackalloc byte[Hash32.Size];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, _w0);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], _w1);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[16..], _w2);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[24..], _w3);
+        return new Hash32(bytes);
+    }
+
+    public bool Equals(InlineHash32 other) => _w0 == other._w0 && _w1 == other._w1 && _w2 == other._w2 && _w3 == other._w3;
+
+    public override bool Equals(object? obj) => obj is InlineHash32 other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(_w0, _w1, _w2, _w3);
+}
+
+/// <summary>
+/// How the state keeps a <see cref="CommandRecord"/>: the digest inline (<see cref="InlineHash32"/>) and the height and
+/// outcome in one word, so every remembered command costs one 72-byte dictionary entry and nothing on the heap besides.
 /// </summary>
 internal readonly struct StoredCommand
 {
-    private readonly ulong _d0, _d1, _d2, _d3;
+    private const int OutcomeBits = 16; // RejectionCode is a u16
+    private const long HeightLimit = 1L << (64 - OutcomeBits); // 2^48 entries: millennia at a thousand a second
+
+    private readonly InlineHash32 _digest;
+    private readonly ulong _heightAndOutcome;
 
     public StoredCommand(Hash32 digest, long height, RejectionCode outcome)
     {
-        var d = digest.Span;
-        _d0 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(d);
-        _d1 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(d[8..]);
-        _d2 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(d[16..]);
-        _d3 = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(d[24..]);
-        Height = height;
-        Outcome = outcome;
+        Ensure.That(height >= 0 && height < HeightLimit);
+        _digest = new InlineHash32(digest);
+        _heightAndOutcome = (ulong)height << OutcomeBits | (ushort)outcome;
     }
 
-    public long Height { get; }
+    public long Height => (long)(_heightAndOutcome >> OutcomeBits);
 
-    public RejectionCode Outcome { get; }
+    public RejectionCode Outcome => (RejectionCode)unchecked((ushort)_heightAndOutcome);
 
     /// <summary>True if <paramref name="digest"/> is the stored one.</summary>
-    public bool HasDigest(Hash32 digest) => Equals(new StoredCommand(digest, Height, Outcome));
-
-    private bool Equals(StoredCommand other) => _d0 == other._d0 && _d1 == other._d1 && _d2 == other._d2 && _d3 == other._d3;
+    public bool HasDigest(Hash32 digest) => _digest.Equals(new InlineHash32(digest));
 
     /// <summary>The public form.</summary>
-    public CommandRecord ToRecord()
+    public CommandRecord ToRecord() => new(_digest.ToHash32(), Height, Outcome);
+}
+
+/// <summary>
+/// The key of a remembered command: its actor and its id. The 128-bit id is kept as two words, because a
+/// <see cref="UInt128"/> is aligned to 16 bytes and would pad an (actor, id) tuple to 32 bytes; this key is 24.
+/// </summary>
+internal readonly struct CommandKey : IEquatable<CommandKey>
+{
+    private readonly ulong _idHigh, _idLow;
+
+    public CommandKey(AccountId actor, CommandId id)
     {
-        var bytes = new byte[Hash32.Size];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, _d0);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(8), _d1);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(16), _d2);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(24), _d3);
-        return new CommandRecord(new Hash32(bytes), Height, Outcome);
+        Actor = actor;
+        _idHigh = (ulong)(id.Value >> 64);
+        _idLow = unchecked((ulong)id.Value); // the low half
     }
+
+    public AccountId Actor { get; }
+
+    public CommandId Id => new(new UInt128(_idHigh, _idLow));
+
+    public bool Equals(CommandKey other) => _idLow == other._idLow && _idHigh == other._idHigh && Actor == other.Actor;
+
+    public override bool Equals(object? obj) => obj is CommandKey other && Equals(other);
+
+    // Seeded per process (HashCode and AccountId's hash): nobody may pick command ids that collide in the dictionary.
+    public override int GetHashCode() => HashCode.Combine(Actor, _idHigh, _idLow);
 }
 
 /// <summary>
@@ -268,9 +376,16 @@ public sealed class LedgerState(string chainId)
 
     internal Dictionary<AccountId, AccountState> AccountsById { get; } = [];
 
-    internal Dictionary<AccountId, AccountId> AccountByKey { get; } = [];
+    /// <summary>
+    /// The current key of every rotated account, to its account id. An unrotated account's key is its id, found in
+    /// <see cref="AccountsById"/>, so it costs no second slot here. Use <see cref="TryGetAccountByKey"/>.
+    /// </summary>
+    internal Dictionary<AccountId, AccountId> RotatedKeys { get; } = [];
 
     internal Dictionary<string, Amount> BudgetsById { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>One instance of each budget, category and neighbourhood name; see <see cref="Shared"/>.</summary>
+    internal HashSet<string> Names { get; } = new(StringComparer.Ordinal);
 
     internal Dictionary<JobId, JobState> JobsById { get; } = [];
 
@@ -278,7 +393,7 @@ public sealed class LedgerState(string chainId)
 
     internal Dictionary<(AccountId Merchant, CommandId Id), RedemptionRecord> Redemptions { get; } = [];
 
-    internal Dictionary<(AccountId Actor, CommandId Id), StoredCommand> Commands { get; } = [];
+    internal Dictionary<CommandKey, StoredCommand> Commands { get; } = [];
 
     /// <summary>All accounts.</summary>
     public IReadOnlyDictionary<AccountId, AccountState> Accounts => AccountsById;
@@ -292,27 +407,59 @@ public sealed class LedgerState(string chainId)
     /// <summary>Redemptions by (shop, command id).</summary>
     public IReadOnlyDictionary<(AccountId Merchant, CommandId Id), RedemptionRecord> RedemptionsById => Redemptions;
 
+    /// <summary>
+    /// The account that <paramref name="key"/> signs for now, if any: the account whose <see cref="AccountState.CurrentKey"/>
+    /// it is. A retired key (rotated away) signs for none.
+    /// </summary>
+    internal bool TryGetAccountByKey(AccountId key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out AccountState account)
+    {
+        if (AccountsById.TryGetValue(key, out account) && account.CurrentKey == key) return true;
+        account = null;
+        return RotatedKeys.TryGetValue(key, out var id) && AccountsById.TryGetValue(id, out account);
+    }
+
+    /// <summary>True if <paramref name="key"/> is the current key of an account.</summary>
+    internal bool IsCurrentKey(AccountId key) => TryGetAccountByKey(key, out _);
+
+    /// <summary>
+    /// The state's own instance of <paramref name="name"/> (a budget, category or neighbourhood): every job in GMS
+    /// holds the same "gms", not a copy decoded from its command. Called by Apply only, so only names on the chain.
+    /// </summary>
+    internal string Shared(string name)
+    {
+        if (Names.TryGetValue(name, out var known)) return known;
+        Names.Add(name);
+        return name;
+    }
+
     /// <summary>Balance of an account, zero if unknown.</summary>
     public Amount BalanceOf(AccountId account) => AccountsById.TryGetValue(account, out var a) ? a.Balance : Amount.Zero;
 
     /// <summary>What the ledger remembers of a command id, if anything.</summary>
-    public CommandRecord? FindCommand(AccountId actor, CommandId id) => Commands.TryGetValue((actor, id), out var r) ? r.ToRecord() : null;
+    public CommandRecord? FindCommand(AccountId actor, CommandId id) => Commands.TryGetValue(new CommandKey(actor, id), out var r) ? r.ToRecord() : null;
 
     /// <summary>
     /// Checks every invariant over the whole state (O(size), for tests, start-up and the verifier):
     /// supply = minted − redeemed ≥ 0; Σ balances + Σ budgets + Σ job reserves = supply; nothing
-    /// below zero; no job pays or holds more than slots × reward; refunds never exceed payments.
+    /// below zero; no job pays or holds more than slots × reward; refunds never exceed payments;
+    /// every rotated account's key leads back to it.
     /// Throws <see cref="InvariantViolationException"/> naming the first broken one.
     /// </summary>
     public void CheckInvariants()
     {
         Ensure.That(Minted.Cents >= 0 && Redeemed.Cents >= 0 && Supply.Cents >= 0);
         Amount held = Amount.Zero;
+        int rotated = 0;
         foreach (var account in AccountsById.Values)
         {
             Ensure.That(account.Balance.Cents >= 0);
             held += account.Balance;
+            if (account.CurrentKey != account.Id) rotated++;
         }
+        // Every rotated account's key is in RotatedKeys, pointing at it, and no such key is an account id.
+        Ensure.That(rotated == RotatedKeys.Count);
+        foreach (var (key, id) in RotatedKeys)
+            Ensure.That(!AccountsById.ContainsKey(key) && AccountsById.TryGetValue(id, out var owner) && owner.CurrentKey == key);
         foreach (var budget in BudgetsById.Values)
         {
             Ensure.That(budget.Cents >= 0);

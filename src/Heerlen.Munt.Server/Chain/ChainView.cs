@@ -191,36 +191,76 @@ public sealed class ChainView : IChainObserver
         }
     });
 
+    /// <summary>What <see cref="Decided"/> copied out of the state for one batch, published by <see cref="Committed"/>.</summary>
+    private sealed record BatchCopy(
+        IReadOnlyList<AccountSnapshot> Accounts,
+        IReadOnlyList<(AccountId Merchant, IReadOnlyList<RedemptionSnapshot> Redemptions)> Redemptions,
+        ChainFacts? Chain);
+
+    private sealed record ChainFacts(string ChainId, bool Established, AccountId Issuer, AccountId OperatorKey, long MintCosignThresholdCents);
+
     /// <inheritdoc />
-    public void Committed(IReadOnlyList<RecordedEntry> entries, IReadOnlyList<Block> blocks, LedgerState state) => Guard(() =>
+    public object? Decided(IReadOnlyList<RecordedEntry> entries, IReadOnlyList<Block> blocks, LedgerState state)
     {
-        var touched = new HashSet<AccountId>();
-        var merchantsRedeeming = new HashSet<AccountId>();
-        foreach (var recorded in entries)
+        try
         {
-            var entry = recorded.Entry;
-            NotePayment(entry, _requestPayments);
-            var decoded = SignedCommand.Decode(entry.Envelope, null).Command?.Command;
-            if (decoded is null) continue;
-            touched.Add(decoded.Header.Actor);
-            switch (decoded)
+            var touched = new HashSet<AccountId>();
+            var merchantsRedeeming = new HashSet<AccountId>();
+            ChainFacts? chain = null;
+            foreach (var recorded in entries)
             {
-                case GrantRole g: touched.Add(g.Account); break;
-                case RevokeRole r: touched.Add(r.Account); break;
-                case AdmitMerchant a: touched.Add(a.Merchant); break;
-                case SuspendMerchant s: touched.Add(s.Merchant); break;
-                case RotateKey k: touched.Add(k.Account); break;
-                case FreezeAccount f: touched.Add(f.Account); break;
-                case Redeem: merchantsRedeeming.Add(decoded.Header.Actor); break;
-                case SettleRedemption settle: merchantsRedeeming.Add(settle.Merchant); break;
-                case EstablishChain: CopyChainFacts(state); break;
+                var decoded = SignedCommand.Decode(recorded.Entry.Envelope, null).Command?.Command;
+                if (decoded is null) continue;
+                touched.Add(decoded.Header.Actor);
+                switch (decoded)
+                {
+                    case GrantRole g: touched.Add(g.Account); break;
+                    case RevokeRole r: touched.Add(r.Account); break;
+                    case AdmitMerchant a: touched.Add(a.Merchant); break;
+                    case SuspendMerchant s: touched.Add(s.Merchant); break;
+                    case RotateKey k: touched.Add(k.Account); break;
+                    case FreezeAccount f: touched.Add(f.Account); break;
+                    case Redeem: merchantsRedeeming.Add(decoded.Header.Actor); break;
+                    case SettleRedemption settle: merchantsRedeeming.Add(settle.Merchant); break;
+                    case EstablishChain: chain = new ChainFacts(state.ChainId, state.IsEstablished, state.Issuer, state.OperatorKey, state.MintCosignThreshold.Cents); break;
+                }
             }
+            var accounts = new List<AccountSnapshot>(touched.Count);
+            foreach (var id in touched)
+                if (state.Accounts.TryGetValue(id, out var account)) accounts.Add(Snapshot(id, account));
+            var redemptions = merchantsRedeeming.Select(merchant => (merchant, (IReadOnlyList<RedemptionSnapshot>)state.RedemptionsById
+                .Where(r => r.Key.Merchant == merchant)
+                .Select(r => new RedemptionSnapshot(r.Key.Id, r.Value.Amount.Cents, r.Value.BankReference)).ToList())).ToList();
+            return new BatchCopy(accounts, redemptions, chain);
         }
-        foreach (var id in touched)
-            if (state.Accounts.TryGetValue(id, out var account)) _accounts[id] = Snapshot(id, account);
-        foreach (var merchant in merchantsRedeeming)
-            _redemptions[merchant] = state.RedemptionsById.Where(r => r.Key.Merchant == merchant)
-                .Select(r => new RedemptionSnapshot(r.Key.Id, r.Value.Amount.Cents, r.Value.BankReference)).ToList();
+        catch (Exception)
+        {
+            Faulted = true;
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Committed(IReadOnlyList<RecordedEntry> entries, IReadOnlyList<Block> blocks, object? decided) => Guard(() =>
+    {
+        foreach (var recorded in entries) NotePayment(recorded.Entry, _requestPayments);
+        if (decided is BatchCopy copy)
+        {
+            if (copy.Chain is { } chain)
+            {
+                ChainId = chain.ChainId;
+                Established = chain.Established;
+                Issuer = chain.Issuer;
+                OperatorKey = chain.OperatorKey;
+                MintCosignThresholdCents = chain.MintCosignThresholdCents;
+            }
+            foreach (var account in copy.Accounts) _accounts[account.Id] = account;
+            foreach (var (merchant, list) in copy.Redemptions) _redemptions[merchant] = list;
+        }
+        else if (entries.Count > 0)
+        {
+            Faulted = true; // nothing was copied for this batch: the view is stale until the next load
+        }
         lock (_gate)
         {
             foreach (var recorded in entries) _tree.Append(recorded.Entry.Hash);

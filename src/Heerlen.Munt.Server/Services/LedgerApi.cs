@@ -64,7 +64,10 @@ public sealed class LedgerApi(MuntRuntime runtime, Sessions sessions, Limits lim
             throw ApiErrors.Storage(e, language);
         }
         if (Rejections.IsRefusal(result.Code)) throw ApiErrors.Refusal(result.Code, language, result.Detail);
-        log.LogInformation("{Command} by {Actor} at height {Height}: {Outcome}{Retry}", verified.Command.Type, verified.Command.Header.Actor.ToShortString(), result.Height, Rejections.Code(result.Code), result.IsRetry ? " (retry)" : "");
+        // One line per command is Debug: at a thousand payments a second an Information line each cost more CPU than the
+        // ledger's own work (docs/performance.md). Errors and warnings stay on.
+        if (log.IsEnabled(LogLevel.Debug))
+            log.LogDebug("{Command} by {Actor} at height {Height}: {Outcome}{Retry}", verified.Command.Type, verified.Command.Header.Actor.ToShortString(), result.Height, Rejections.Code(result.Code), result.IsRetry ? " (retry)" : "");
         return new SubmitCommandResponse
         {
             Height = result.Height,

@@ -20,6 +20,17 @@ public interface IChainObserver
     /// <summary>A load ended; <see cref="LoadedChain.Replay"/> holds the state at the end of the intact part.</summary>
     void LoadFinished(LoadedChain loaded);
 
-    /// <summary>A batch was committed: its entries (with their facts) and the blocks sealed with it; the state after it.</summary>
-    void Committed(IReadOnlyList<RecordedEntry> entries, IReadOnlyList<Block> blocks, LedgerState state);
+    /// <summary>
+    /// A batch was decided and is about to be stored: copy out of <paramref name="state"/> (the state right after this
+    /// batch) what <see cref="Committed"/> will need, and return it. Nothing may be shown to readers yet — the batch is
+    /// not stored, and the writer decides the next batch on the same state while this one is being stored.
+    /// </summary>
+    object? Decided(IReadOnlyList<RecordedEntry> entries, IReadOnlyList<Block> blocks, LedgerState state);
+
+    /// <summary>
+    /// A batch was committed: its entries (with their facts), the blocks sealed with it, and what <see cref="Decided"/>
+    /// copied for it. Batches are committed in the order they were decided; a batch that failed to store is never
+    /// committed (a load follows).
+    /// </summary>
+    void Committed(IReadOnlyList<RecordedEntry> entries, IReadOnlyList<Block> blocks, object? decided);
 }

@@ -246,7 +246,7 @@ public class When_random_commands_are_described_as_facts
             if (ids.Count == 0 || bucket.LastHeight != ids[^1].Height) return $"bucket {bucket.Id} last height {bucket.LastHeight}";
             if (bucket.Area == StatisticsFold.City && bucket.OutstandingCents != ids[^1].SupplyAfterCents) return $"bucket {bucket.Id} outstanding";
             var earners = ids.Where(f => f.Command == CommandType.ApproveCompletion && (bucket.Area == StatisticsFold.City || f.Job!.Neighbourhood == bucket.Area))
-                .Select(f => f.Subject!).Distinct().Order(StringComparer.Ordinal);
+                .Select(f => StatisticsFold.Member(f.Subject!)).Distinct().Order(StringComparer.Ordinal);
             if (!bucket.Earners.SequenceEqual(earners)) return $"bucket {bucket.Id} earners";
         }
         return null;

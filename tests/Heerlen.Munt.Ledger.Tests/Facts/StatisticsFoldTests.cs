@@ -207,10 +207,20 @@ public sealed class When_two_weeks_of_a_community_are_folded_into_statistics : S
         Figures(
             book["heerlen/2026-W24"], published: 3, taken: 5, completed: 4, cancelled: 1, earners: 2, newEarners: 1, median: 60,
             paid: 5_400, minted: 100_000, spent: 1_500, outstanding: 599_600, merchants: 1, byResidents: 1_500, inside: 1_500);
-        Assert.Equal(new[] { _anna.PublicKey.ToString(), _bert.PublicKey.ToString() }.Order(StringComparer.Ordinal), book["heerlen/2026-W24"].Earners);
-        Assert.Equal([_anna.PublicKey.ToString()], book["gms/2026-W24"].Earners.Where(e => e == _anna.PublicKey.ToString()));
-        Assert.Equal([_bert.PublicKey.ToString()], book["heerlen/2026-W24"].NewEarners);
+        string anna = StatisticsFold.Member(_anna.PublicKey.ToString()), bert = StatisticsFold.Member(_bert.PublicKey.ToString());
+        Assert.Equal(new[] { anna, bert }.Order(StringComparer.Ordinal), book["heerlen/2026-W24"].Earners);
+        Assert.Equal([anna], book["gms/2026-W24"].Earners.Where(e => e == anna));
+        Assert.Equal([bert], book["heerlen/2026-W24"].NewEarners);
         Assert.Equal(1, book["heerlen/2026-W24"].RepeatEarners);
+    }
+
+    [Fact]
+    public void a_bucket_keeps_a_person_by_the_first_thirteen_characters_of_their_key_not_the_whole_account_id()
+    {
+        string id = _anna.PublicKey.ToString();
+        Assert.Equal(id.Substring(3, 13), StatisticsFold.Member(id));
+        Assert.All(Book().Values.SelectMany(b => b.Earners.Concat(b.Payers).Concat(b.Merchants)), member => Assert.Equal(13, member.Length));
+        Assert.Equal("not-an-account", StatisticsFold.Member("not-an-account"));
     }
 
     [Fact]

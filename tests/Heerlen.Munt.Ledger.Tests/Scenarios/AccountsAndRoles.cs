@@ -299,6 +299,127 @@ public sealed class When_a_resident_rotates_their_own_key : Scenario
     }
 }
 
+public sealed class When_a_key_is_rotated_more_than_once : Scenario
+{
+    private readonly SigningKey _original;
+    private readonly SigningKey _first = SigningKey.Generate();
+    private readonly SigningKey _second = SigningKey.Generate();
+    private readonly SigningKey _shop;
+
+    public When_a_key_is_rotated_more_than_once()
+    {
+        _original = Community.NewEarner(20);
+        _shop = Community.NewMerchant();
+    }
+
+    private AccountId Id => _original.PublicKey;
+
+    /// <summary>The account rotates from <paramref name="current"/> to <paramref name="next"/>, signed by its current key.</summary>
+    private RotateKey Rotation(SigningKey current, SigningKey next) => new(Id, next.PublicKey) { Header = Header(current, account: Id) };
+
+    private AccountState? ByKey(SigningKey key) => State.TryGetAccountByKey(key.PublicKey, out var account) ? account : null;
+
+    [Fact]
+    public void only_the_current_key_finds_the_account_and_retired_keys_find_none()
+    {
+        Assert.Same(State.Accounts[Id], ByKey(_original));
+        Assert.Null(ByKey(_first));
+
+        Applied(Rotation(_original, _first), _original, actorAccount: Id);
+        Assert.Null(ByKey(_original));
+        Assert.Same(State.Accounts[Id], ByKey(_first));
+
+        Applied(Rotation(_first, _second), _first, actorAccount: Id);
+        Assert.Null(ByKey(_original));
+        Assert.Null(ByKey(_first));
+        Assert.Same(State.Accounts[Id], ByKey(_second));
+        Assert.Same(State.Accounts[_shop.PublicKey], ByKey(_shop));
+        Assert.Null(ByKey(SigningKey.Generate()));
+    }
+
+    [Fact]
+    public void both_retired_keys_are_refused_and_the_current_one_signs()
+    {
+        Applied(Rotation(_original, _first), _original, actorAccount: Id);
+        Applied(Rotation(_first, _second), _first, actorAccount: Id);
+
+        Refused(RejectionCode.SignerKeyMismatch, () => Submit(new Pay(_shop.PublicKey, HM(1), null) { Header = Header(_original) }, _original));
+        Refused(RejectionCode.SignerKeyMismatch, () => Submit(new Pay(_shop.PublicKey, HM(1), null) { Header = Header(_first, account: Id) }, _first, actorAccount: Id));
+        Applied(new Pay(_shop.PublicKey, HM(1), null) { Header = Header(_second, account: Id) }, _second, actorAccount: Id);
+        Assert.Equal(HM(19), State.BalanceOf(Id));
+    }
+
+    [Fact]
+    public void rotating_back_to_the_original_key_is_rejected_with_key_in_use_because_it_is_the_account_id()
+    {
+        Applied(Rotation(_original, _first), _original, actorAccount: Id);
+
+        Rejected(RejectionCode.KeyInUse, Rotation(_first, _original), _first, actorAccount: Id);
+        Assert.Equal(_first.PublicKey, State.Accounts[Id].CurrentKey);
+    }
+
+    [Fact]
+    public void rotating_back_to_an_earlier_rotated_key_is_allowed_and_it_signs_again()
+    {
+        Applied(Rotation(_original, _first), _original, actorAccount: Id);
+        Applied(Rotation(_first, _second), _first, actorAccount: Id);
+
+        Applied(Rotation(_second, _first), _second, actorAccount: Id);
+
+        Assert.Equal(_first.PublicKey, State.Accounts[Id].CurrentKey);
+        Assert.Same(State.Accounts[Id], ByKey(_first));
+        Assert.Null(ByKey(_second));
+        Refused(RejectionCode.SignerKeyMismatch, () => Submit(new Pay(_shop.PublicKey, HM(1), null) { Header = Header(_second, account: Id) }, _second, actorAccount: Id));
+        Applied(new Pay(_shop.PublicKey, HM(1), null) { Header = Header(_first, account: Id) }, _first, actorAccount: Id);
+    }
+
+    [Fact]
+    public void a_retired_rotated_key_may_open_an_account_of_its_own_and_is_then_in_use()
+    {
+        Applied(Rotation(_original, _first), _original, actorAccount: Id);
+        Applied(Rotation(_first, _second), _first, actorAccount: Id);
+
+        Applied(new OpenAccount { Header = Header(_first) }, _first);
+
+        Assert.Equal(_first.PublicKey, State.Accounts[_first.PublicKey].CurrentKey);
+        Assert.Same(State.Accounts[_first.PublicKey], ByKey(_first));
+        Assert.Equal(Amount.Zero, State.BalanceOf(_first.PublicKey));
+        Rejected(RejectionCode.KeyInUse, Rotation(_second, _first), _second, actorAccount: Id);
+    }
+
+    [Fact]
+    public void the_current_rotated_key_cannot_open_an_account_and_no_account_may_rotate_to_it()
+    {
+        Applied(Rotation(_original, _first), _original, actorAccount: Id);
+        Applied(Rotation(_first, _second), _first, actorAccount: Id);
+
+        Rejected(RejectionCode.KeyInUse, new OpenAccount { Header = Header(_second) }, _second);
+        Rejected(RejectionCode.KeyInUse, new RotateKey(_shop.PublicKey, _second.PublicKey) { Header = Header(_shop) }, _shop);
+    }
+
+    [Fact]
+    public void no_account_may_rotate_to_the_id_of_an_account_that_rotated_away_from_it()
+    {
+        Applied(Rotation(_original, _first), _original, actorAccount: Id);
+
+        Rejected(RejectionCode.KeyInUse, new RotateKey(_shop.PublicKey, _original.PublicKey) { Header = Header(_shop) }, _shop);
+        Rejected(RejectionCode.AccountExists, new OpenAccount { Header = Header(_original, account: Id) }, _first, actorAccount: Id);
+    }
+
+    [Fact]
+    public void two_officers_recovering_a_rotated_account_retire_its_rotated_key()
+    {
+        Applied(Rotation(_original, _first), _original, actorAccount: Id);
+
+        Applied(new RotateKey(Id, _second.PublicKey) { Header = Header(Officer1) }, Officer1, cosigner: Officer2);
+
+        Assert.Same(State.Accounts[Id], ByKey(_second));
+        Assert.Null(ByKey(_first));
+        Refused(RejectionCode.SignerKeyMismatch, () => Submit(new Pay(_shop.PublicKey, HM(1), null) { Header = Header(_first, account: Id) }, _first, actorAccount: Id));
+        Applied(new OpenAccount { Header = Header(_first) }, _first);
+    }
+}
+
 public sealed class When_two_officers_recover_a_lost_key : Scenario
 {
     private readonly SigningKey _lost;

@@ -42,6 +42,33 @@ public sealed class When_a_command_is_sent_again : PaymentScenario
     }
 
     [Fact]
+    public void the_same_command_id_used_by_two_accounts_is_two_commands()
+    {
+        var id = CommandId.New();
+        var other = Community.NewEarner(20);
+        var first = Applied(new Pay(Shop.PublicKey, HM(1), null) { Header = Header(Resident, id) }, Resident);
+
+        var second = Applied(new Pay(Shop.PublicKey, HM(2), null) { Header = Header(other, id) }, other);
+
+        Assert.Equal(first.Height, State.FindCommand(Resident.PublicKey, id)!.Value.Height);
+        Assert.Equal(second.Height, State.FindCommand(other.PublicKey, id)!.Value.Height);
+        Assert.Equal(HM(19), BalanceOf(Resident));
+        Assert.Equal(HM(18), BalanceOf(other));
+    }
+
+    [Fact]
+    public void command_ids_that_differ_only_in_their_high_or_low_half_are_different_commands()
+    {
+        CommandId[] ids = [new(new UInt128(1, 2)), new(new UInt128(2, 1)), new(new UInt128(1, 3)), new(new UInt128(0, 2))];
+
+        foreach (var id in ids) Applied(new Pay(Shop.PublicKey, HM(1), null) { Header = Header(Resident, id) }, Resident);
+
+        Assert.Equal(HM(16), BalanceOf(Resident));
+        Assert.Equal(ids.Length, ids.Select(id => State.FindCommand(Resident.PublicKey, id)!.Value.Height).Distinct().Count());
+        Assert.Null(State.FindCommand(Resident.PublicKey, new CommandId(new UInt128(2, 2))));
+    }
+
+    [Fact]
     public void the_same_envelope_sent_many_times_is_recorded_once()
     {
         byte[] envelope = Envelope(Pay(Resident, Shop, HM(1)), Resident);

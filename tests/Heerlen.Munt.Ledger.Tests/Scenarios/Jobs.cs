@@ -40,6 +40,23 @@ public sealed class When_an_officer_publishes_a_job : Scenario
     }
 
     [Fact]
+    public void jobs_with_the_same_budget_category_and_neighbourhood_share_one_instance_of_each_name()
+    {
+        var first = Publish(slots: 1);
+        var second = Publish(slots: 1, officer: Officer2);
+
+        Applied(first, Officer1);
+        Applied(second, Officer2);
+
+        var (a, b) = (State.Jobs[first.Job], State.Jobs[second.Job]);
+        Assert.Same(a.Neighbourhood, b.Neighbourhood);
+        Assert.Same(a.Category, b.Category);
+        Assert.Same(a.Budget, b.Budget);
+        Assert.Same(State.Budgets.Keys.Single(), a.Budget);
+        Assert.Equal(Officer2.PublicKey, b.Publisher);
+    }
+
+    [Fact]
     public void the_whole_budget_can_be_reserved()
     {
         Applied(Publish(reward: HM(2_500), slots: 2, officer: Officer2), Officer2);
@@ -187,6 +204,34 @@ public sealed class When_a_resident_does_a_job : JobScenario
 
         Assert.Equal(Photo(9), JobState.Participants[Anna.PublicKey].Evidence);
         Assert.Equal(EnrolmentStatus.Submitted, JobState.Participants[Anna.PublicKey].Status);
+    }
+
+    [Fact]
+    public void the_evidence_hash_stays_readable_after_approval()
+    {
+        Applied(Enrol(Anna), Anna);
+        Applied(Done(Anna, photo: 7), Anna);
+
+        Applied(Approve(Officer2, Anna), Officer2);
+
+        Assert.Equal(Photo(7), JobState.Participants[Anna.PublicKey].Evidence);
+        Assert.Equal(Photo(7), JobState.Participants[Anna.PublicKey].Evidence); // each read gives the same hash
+    }
+
+    [Fact]
+    public void enrolling_again_after_a_rejection_starts_without_evidence_until_the_next_report()
+    {
+        Applied(Enrol(Anna), Anna);
+        Applied(Done(Anna, photo: 7), Anna);
+        Applied(Reject(Officer1, Anna), Officer1);
+        Assert.Equal(Photo(7), JobState.Participants[Anna.PublicKey].Evidence);
+
+        Applied(Enrol(Anna), Anna);
+        Assert.Null(JobState.Participants[Anna.PublicKey].Evidence);
+        Assert.Null(JobState.Participants[Anna.PublicKey].RejectionReason);
+
+        Applied(Done(Anna, photo: 8), Anna);
+        Assert.Equal(Photo(8), JobState.Participants[Anna.PublicKey].Evidence);
     }
 
     [Fact]
@@ -553,5 +598,71 @@ public sealed class When_an_officer_approves_their_own_work : JobScenario
         Applied(Approve(Officer1, _officerResident), Officer1);
 
         Assert.Equal(HM(15), BalanceOf(_officerResident));
+    }
+}
+
+public sealed class When_a_resident_is_paid_in_several_neighbourhoods : Scenario
+{
+    private readonly SigningKey _anna;
+
+    public When_a_resident_is_paid_in_several_neighbourhoods() => _anna = Community.NewAccount();
+
+    /// <summary>Publishes a one-slot job in <paramref name="neighbourhood"/>; Anna enrols, reports it and is paid at <paramref name="paidAtMs"/>.</summary>
+    private void PaidFor(string neighbourhood, long paidAtMs)
+    {
+        var job = JobId.New();
+        Applied(new PublishJob(job, Budget, "straatmeubilair", neighbourhood, HM(10), 1, Community.NowMs + 86_400_000) { Header = Header(Officer1) }, Officer1);
+        Applied(new Enrol(job) { Header = Header(_anna) }, _anna);
+        Applied(new SubmitCompletion(job, Hash32.Sha256([1])) { Header = Header(_anna) }, _anna);
+        Community.NowMs = paidAtMs;
+        Applied(new ApproveCompletion(job, _anna.PublicKey) { Header = Header(Officer2) }, Officer2);
+    }
+
+    [Fact]
+    public void a_resident_never_paid_has_no_earnings()
+    {
+        var anna = State.Accounts[_anna.PublicKey];
+
+        Assert.Empty(anna.Earnings);
+        Assert.Null(anna.FirstEarnedAtMs);
+        Assert.Null(anna.FirstEarnedInAtMs("gms"));
+        Assert.Null(anna.Area);
+    }
+
+    [Fact]
+    public void the_first_payment_in_each_neighbourhood_is_remembered_in_order_and_later_ones_change_nothing()
+    {
+        long t0 = Community.NowMs;
+        PaidFor("gms", t0 + 1_000);
+        PaidFor("centrum", t0 + 2_000);
+        PaidFor("gms", t0 + 3_000);
+        PaidFor("heerlerheide", t0 + 4_000);
+        PaidFor("centrum", t0 + 5_000);
+
+        var anna = State.Accounts[_anna.PublicKey];
+        Assert.Equal(
+            [new FirstEarning("gms", t0 + 1_000), new FirstEarning("centrum", t0 + 2_000), new FirstEarning("heerlerheide", t0 + 4_000)],
+            anna.Earnings);
+        Assert.Equal(t0 + 1_000, anna.FirstEarnedAtMs);
+        Assert.Equal(t0 + 1_000, anna.FirstEarnedInAtMs("gms"));
+        Assert.Equal(t0 + 2_000, anna.FirstEarnedInAtMs("centrum"));
+        Assert.Equal(t0 + 4_000, anna.FirstEarnedInAtMs("heerlerheide"));
+        Assert.Null(anna.FirstEarnedInAtMs("hoensbroek"));
+        Assert.Equal("centrum", anna.Area);
+        Assert.Equal(HM(50), anna.Balance);
+    }
+
+    [Fact]
+    public void a_second_neighbourhood_keeps_the_first_as_the_first_earning_anywhere()
+    {
+        long t0 = Community.NowMs;
+        PaidFor("centrum", t0 + 1_000);
+        PaidFor("gms", t0 + 2_000);
+
+        var anna = State.Accounts[_anna.PublicKey];
+        Assert.Equal(t0 + 1_000, anna.FirstEarnedAtMs);
+        Assert.Equal(t0 + 2_000, anna.FirstEarnedInAtMs("gms"));
+        Assert.Equal("gms", anna.Area);
+        Assert.Equal(2, anna.Earnings.Count);
     }
 }

@@ -182,6 +182,69 @@ public sealed class SequencerTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task with_pipelining_the_next_batch_is_decided_while_one_is_stored_and_readers_see_only_stored_batches_in_order()
+    {
+        await using var town = await Town.StartAsync(postgres, nameof(SequencerTests), new SequencerOptions { BatchMax = 8, BatchWait = TimeSpan.FromMilliseconds(1), Blocks = new BlockPolicy(64, 60_000), Pipelining = true });
+        var shop = await town.NewMerchantAsync();
+        var payers = new List<SigningKey>();
+        for (int i = 0; i < 4; i++) payers.Add(await town.NewEarnerAsync(20));
+        var observer = new OrderObserver(() => town.Sequencer.Height);
+        town.Observer = observer;
+        await town.RestartAsync();
+        var envelopes = Enumerable.Range(0, 400).Select(i => Town.Sign(new Pay(shop.PublicKey, new Amount(1), null) { Header = town.Header(payers[i % 4]) }, payers[i % 4])).ToList();
+
+        var results = await Task.WhenAll(town.Sequencer.SubmitMany(envelopes));
+
+        Assert.All(results, r => Assert.True(r.Applied));
+        Assert.Equal(results.Select(r => r.Height).Order(), results.Select(r => r.Height));
+        Assert.Null(observer.Problem);
+        Assert.True(observer.Overlapped > 0, "no batch was decided while another was being stored");
+        var loaded = await ChainLoader.LoadAsync(town.Store, ManagedSchnorrVerifier.Instance);
+        Assert.True(loaded.Intact);
+        Assert.Equal(town.Sequencer.Height, loaded.StoredEntries);
+        Assert.Equal(observer.CommittedUpTo, loaded.StoredEntries);
+        foreach (var r in results) Assert.Equal(r.EntryHash, Hash32.FromHex((await town.Store.ReadEntryAsync(r.Height))!.Hash));
+    }
+
+    /// <summary>Checks what the sequencer tells an observer: batches committed in the order decided, each after it was stored.</summary>
+    private sealed class OrderObserver(Func<long> storedHeight) : IChainObserver
+    {
+        private readonly Queue<(long First, long End)> _decided = new();
+
+        public long CommittedUpTo { get; private set; } = -1;
+
+        public int Overlapped { get; private set; }
+
+        public string? Problem { get; private set; }
+
+        public void LoadStarted() => _decided.Clear();
+
+        public void EntryVerified(Entry entry)
+        {
+        }
+
+        public void LoadFinished(LoadedChain loaded) => CommittedUpTo = loaded.StoredEntries;
+
+        public object? Decided(IReadOnlyList<RecordedEntry> entries, IReadOnlyList<Block> blocks, LedgerState state)
+        {
+            if (_decided.Count > 0) Overlapped++;
+            var range = entries.Count == 0 ? (state.NextHeight, state.NextHeight) : (entries[0].Entry.Height, entries[^1].Entry.Height + 1);
+            if (range.Item2 != state.NextHeight) Problem ??= $"decided up to {range.Item2}, state at {state.NextHeight}";
+            _decided.Enqueue(range);
+            return range;
+        }
+
+        public void Committed(IReadOnlyList<RecordedEntry> entries, IReadOnlyList<Block> blocks, object? decided)
+        {
+            var expected = _decided.Count > 0 ? _decided.Dequeue() : default;
+            if (decided is not ValueTuple<long, long> boxed || boxed != expected) Problem ??= $"committed {decided}, expected {expected}";
+            else if (expected is var range && entries.Count > 0 && range.First != CommittedUpTo) Problem ??= $"committed from {range.First}, but {CommittedUpTo} were committed";
+            else if (storedHeight() < expected.End) Problem ??= $"committed up to {expected.End} before the sequencer counted it stored ({storedHeight()})";
+            else CommittedUpTo = expected.End;
+        }
+    }
+
+    [Fact]
     public async Task a_batch_holding_a_command_the_server_cannot_sign_for_still_answers_every_caller()
     {
         await using var town = await Town.StartAsync(postgres, nameof(SequencerTests), new SequencerOptions { BatchWait = TimeSpan.FromMilliseconds(200) }, establish: false);

@@ -62,7 +62,10 @@ public sealed class Town : IAsyncDisposable
         return town;
     }
 
-    public async Task StartSequencerAsync() => Sequencer = await Sequencer.StartAsync(Store, Operator, ManagedSchnorrVerifier.Instance, Options);
+    public async Task StartSequencerAsync() => Sequencer = await Sequencer.StartAsync(Store, Operator, ManagedSchnorrVerifier.Instance, Options, observer: Observer);
+
+    /// <summary>Hears the sequencer (set before <see cref="StartSequencerAsync"/> or a restart).</summary>
+    public IChainObserver? Observer { get; set; }
 
     /// <summary>Stops the sequencer (finishing what is queued) and starts a new one that loads the chain from PostgreSQL.</summary>
     public async Task RestartAsync()
