@@ -31,10 +31,13 @@ public sealed class StatisticsApi(MuntRuntime runtime, Sessions sessions, IOptio
             _ => throw ApiErrors.Error("invalid_argument", language, "period_kind is week, month or year"),
         };
         var names = PeriodsAsked(kind, request.FromPeriod, request.ToPeriod, language);
+        // The height first, then the documents: the daemon commits documents and progress together, so documents read
+        // after it hold at least that height (read the other way round, a fold in between made the table claim a height
+        // its documents did not have yet — seen as a flaky test).
+        long asOf = await runtime.Chain.ReadModelHeightAsync(Storage.Projections.StatisticsProjection.Name, context.CancellationToken);
         await using var session = runtime.Documents.QuerySession();
         // Every area of the periods asked for: suppression must see what a reader could subtract; the area filter comes after.
         var buckets = await session.Query<StoredFigures>().Where(w => names.Contains(w.Period)).ToListAsync(context.CancellationToken);
-        long asOf = await runtime.Chain.ReadModelHeightAsync(Storage.Projections.StatisticsProjection.Name, context.CancellationToken);
         var table = StatisticsTable.Build(buckets, kind, settings.Value.Statistics.SuppressionThreshold, asOf);
         if (request.Area.Length > 0) table = table.Where(r => r.Area == request.Area);
         var reply = new GetFiguresResponse
