@@ -95,6 +95,7 @@ public static class ServerApp
 
             var app = builder.Build();
             if (settings.TrustedProxies.Length > 0) app.UseForwardedHeaders();
+            WebApps.Use(app, settings, log);
             app.MapGrpcService<LedgerApi>();
             app.MapGrpcService<WalletApi>();
             app.MapGrpcService<JobsApi>();

@@ -15,6 +15,12 @@ public sealed class ServerSettings
     /// <summary>On an empty chain, create the demo community (<c>--demo</c>). Never for a real city.</summary>
     public bool Demo { get; set; }
 
+    /// <summary>
+    /// Where the built web apps are (resident app, till, back office, auditor dashboard); empty: <c>apps/</c> next to the
+    /// server's binaries, where the build puts them. If the folder is missing the server runs without them and says so.
+    /// </summary>
+    public string WebApps { get; set; } = "";
+
     /// <summary>Clock difference allowed between a phone and the server for sessions (seconds).</summary>
     public int SessionClockSkewSeconds { get; set; } = 120;
 
