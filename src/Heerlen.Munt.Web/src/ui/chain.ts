@@ -19,7 +19,7 @@ export interface CheckpointJson {
   number?: string;
   treeSize?: string;
   firstHeight?: string;
-  merkleRoot?: string;
+  rootHash?: string;
   previousBlockHash?: string;
   sealedAtMs?: string;
   signature?: string;

@@ -1,0 +1,114 @@
+// The one place the apps meet the core library (src/core): wallets, PIN seals, commands, sessions, receipts.
+import * as core from '../core';
+import { ApiError, api } from './api';
+import { dict } from './i18n';
+
+const T = dict(
+  { pinDigits: 'Een pincode heeft alleen cijfers: 5 tot 8.', pinWeak: 'Kies een pincode die niet zo makkelijk te raden is.' },
+  { pinDigits: 'A PIN has only digits: 5 to 8 of them.', pinWeak: 'Choose a PIN that is not so easy to guess.' },
+);
+
+export type Wallet = core.Wallet;
+export const WrongPin = core.WrongPin;
+export type WrongPin = core.WrongPin;
+
+/** Roles on the chain (bit values, chain-format.md). */
+export const Role = { issuer: 1, officer: 2, merchant: 4, resident: 8, module: 16, auditor: 32 } as const;
+
+/** A command's body; the header (chain, id, actor, expiry) is added by Actor.submit. */
+export type Body =
+  | { type: 'OpenAccount' }
+  | { type: 'GrantRole'; account: string; role: number }
+  | { type: 'RevokeRole'; account: string; role: number }
+  | { type: 'MintBudget'; budget: string; amount: number }
+  | { type: 'PublishJob'; job: string; budget: string; category: string; neighbourhood: string; reward: number; slots: number; deadlineMs: number }
+  | { type: 'Enrol'; job: string }
+  | { type: 'SubmitCompletion'; job: string; evidenceHash: string }
+  | { type: 'ApproveCompletion'; job: string; worker: string }
+  | { type: 'RejectCompletion'; job: string; worker: string; reason: number }
+  | { type: 'CancelJob'; job: string }
+  | { type: 'Pay'; merchant: string; amount: number; request?: string }
+  | { type: 'Refund'; payer: string; payment: string; amount: number }
+  | { type: 'Redeem'; amount: number }
+  | { type: 'SettleRedemption'; merchant: string; redemption: string; bankReference: string }
+  | { type: 'AdmitMerchant'; merchant: string; neighbourhood: string }
+  | { type: 'SuspendMerchant'; merchant: string }
+  | { type: 'RotateKey'; account: string; newKey: string }
+  | { type: 'FreezeAccount'; account: string; frozen: boolean }
+  | { type: 'SetSpendingLimit'; account: string; dailyLimit: number };
+
+export const createPhrase = (): string => core.newPhrase();
+export const phraseValid = (phrase: string): boolean => core.isValidPhrase(normalise(phrase));
+export const walletFromPhrase = (phrase: string): Wallet => core.walletFromPhrase(normalise(phrase));
+export const phraseWords = (phrase: string): string[] => normalise(phrase).split(' ');
+
+function normalise(phrase: string): string {
+  return phrase.trim().toLowerCase().split(/\s+/).join(' ');
+}
+
+/** A wallet with a fresh random key and no words (a munt card's). */
+export function randomWallet(): Wallet {
+  return core.walletFromPhrase(core.newPhrase());
+}
+
+/** Why this PIN cannot be used, or null. */
+export function checkPin(pin: string): string | null {
+  if (!/^\d{5,8}$/.test(pin)) return T('pinDigits');
+  if (/^(\d)\1+$/.test(pin) || '0123456789'.includes(pin) || '9876543210'.includes(pin)) return T('pinWeak');
+  return null;
+}
+
+/** The key sealed under the PIN (Argon2id + AEAD): the text stored on the device or printed on a munt card. */
+export const seal = (wallet: Wallet, pin: string): Promise<string> => core.sealSecretAsync(wallet.secret, wallet.account, pin);
+
+/** Opens a sealed key; throws WrongPin when the PIN is not the one it was sealed with. */
+export async function unseal(sealed: string, pin: string): Promise<Wallet> {
+  const opened = await core.openSecretAsync(sealed.trim(), pin);
+  return core.walletFromSecret(core.toHex(opened.secret), opened.account);
+}
+
+/** The account `account` with the key of `fresh` (after two officers rotated the account to that key). */
+export const walletWithKeyOf = (fresh: Wallet, account: string): Wallet => core.walletFromSecret(core.toHex(fresh.secret), account);
+
+/** The account a sealed key belongs to (readable without the PIN). */
+export const sealedAccount = (sealed: string): string => core.cardAccount(sealed);
+
+export const newCommandId = (): string => core.newCommandId();
+
+export function signCommand(
+  header: { chainId: string; commandId: string; actor: string; expiresAtMs: number; body: Body },
+  actor: Wallet,
+  cosigner?: Wallet,
+): string {
+  const command = { ...header.body, chainId: header.chainId, commandId: header.commandId, actor: header.actor, expiresAtMs: header.expiresAtMs } as core.Command;
+  return core.toBase64(core.signCommand(command, actor, cosigner));
+}
+
+export function sessionToken(wallet: Wallet, chainId: string, fromMs: number, untilMs: number): string {
+  return core.makeSession(wallet, chainId, fromMs, untilMs - fromMs);
+}
+
+export const newJobId = (): string => core.newCommandId();
+export const keyHex = (wallet: Wallet): string => core.toHex(wallet.publicKey);
+
+/** Checks a receipt against the chain: the entry is in a checkpoint signed by the operator key this device trusts. */
+export async function checkReceipt(height: number, entryHash: string, operatorKey: string): Promise<{ kind: 'included'; checkpoint: number } | { kind: 'not_yet' } | { kind: 'bad' }> {
+  let proof: core.InclusionProofJson;
+  try {
+    proof = await api.get<core.InclusionProofJson>(`/v1/proofs/inclusion/${height}`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return { kind: 'not_yet' };
+    if (e instanceof ApiError && e.reason === 'failed_precondition') return { kind: 'not_yet' };
+    throw e;
+  }
+  return core.verifyInclusion(proof, entryHash, operatorKey) ? { kind: 'included', checkpoint: Number(proof.checkpoint?.number ?? 0) } : { kind: 'bad' };
+}
+
+/** The checkpoint's block is signed by the operator key and says what the message says. */
+export const checkCheckpoint = (checkpoint: core.CheckpointJson, operatorKey: string): boolean => core.verifyCheckpoint(checkpoint, operatorKey);
+
+/** The latest checkpoint extends the one of `oldSize` entries with root `oldRoot` seen before. */
+export async function checkConsistency(oldSize: number, oldRoot: string, newSize: number, operatorKey: string): Promise<boolean> {
+  const proof = await api.get<core.ConsistencyProofJson>(`/v1/proofs/consistency?oldSize=${oldSize}&newSize=${newSize}`);
+  return proof.oldCheckpoint?.rootHash === oldRoot && core.verifyConsistency(proof, operatorKey);
+}
