@@ -128,7 +128,7 @@ function JobRow(props: { job: JobJson; actor: Actor; onChanged: (m: string) => v
     <li class="card" aria-labelledby={id}>
       <h3 id={id}>{jobTitle(job)}</h3>
       <p>
-        <span class="tag">{job.neighbourhood}</span>
+        <span class="tag">{job.neighbourhood}</span>{" "}
         <span class="tag">{job.category}</span> <Money cents={int(job.rewardCents)} /> · {T('places', { free: job.freeSlots ?? 0, slots: job.slots ?? 0, paid: job.paid ?? 0 })} ·{' '}
         {formatTime(int(job.deadlineMs))}
       </p>

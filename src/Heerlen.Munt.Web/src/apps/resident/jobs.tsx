@@ -106,7 +106,7 @@ function JobCard(props: { job: JobJson; enrolled: boolean; busy: boolean; onEnro
       <h2 id={id}>{jobTitle(job)}</h2>
       {job.description && <p>{job.description}</p>}
       <p>
-        <span class="tag">{job.neighbourhood}</span>
+        <span class="tag">{job.neighbourhood}</span>{" "}
         <span class="tag">{job.category}</span>
       </p>
       <p>
@@ -198,7 +198,7 @@ function WorkCard(props: { work: JobWorkJson; actor: Actor; onChanged: () => Pro
     <li class="card" aria-labelledby={id}>
       <h2 id={id}>{jobTitle(work)}</h2>
       <p>
-        <span class="tag">{work.neighbourhood}</span>
+        <span class="tag">{work.neighbourhood}</span>{" "}
         <span class="tag">{work.category}</span> <Money cents={int(work.rewardCents)} />
       </p>
       {work.status === 'approved' && <p class="status-ok">✓ {T('stApproved', { amount: formatCents(int(work.rewardCents)) })}</p>}
