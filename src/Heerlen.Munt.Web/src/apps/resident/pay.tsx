@@ -6,7 +6,7 @@ import { ApiError } from '../../ui/api';
 import { chain } from '../../ui/chain';
 import { Busy, Field, Money, Notice, ScreenTitle } from '../../ui/components';
 import { formatCents, formatTime, int } from '../../ui/money';
-import { QrScanner } from '../../ui/scanner';
+import { QrScanner } from '../../ui/lazy-scanner';
 import type { PaymentRequestJson } from '../../ui/types';
 import { WrongPin, checkReceipt, unseal } from '../../ui/wallet';
 import { T } from './texts';

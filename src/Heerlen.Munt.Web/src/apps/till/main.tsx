@@ -8,7 +8,7 @@ import { stream } from '../../ui/api';
 import { Busy, Field, Money, Notice, QrCode, ScreenTitle, Shell, go, useRoute } from '../../ui/components';
 import { useLang } from '../../ui/i18n';
 import { formatCents, formatTime, int, parseAmount } from '../../ui/money';
-import { QrScanner } from '../../ui/scanner';
+import { QrScanner } from '../../ui/lazy-scanner';
 import type { AccountJson, HistoryLineJson, PaymentRequestJson, RedemptionJson, StatementJson } from '../../ui/types';
 import { Unlock } from '../../ui/unlock';
 import { WrongPin, sealedAccount, unseal } from '../../ui/wallet';
