@@ -12,10 +12,10 @@ internal static class WebApps
 {
     /// <summary>
     /// What the apps may load: only this origin. Keys live in these pages, so no third-party script, frame or connection
-    /// is allowed in; <c>wasm-unsafe-eval</c> lets the Argon2id code run, <c>blob:</c> shows the camera and photos.
+    /// is allowed in; <c>blob:</c> shows the camera and photos.
     /// </summary>
     internal const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
         "media-src 'self' blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; " +
         "form-action 'self'; object-src 'none'";
 
