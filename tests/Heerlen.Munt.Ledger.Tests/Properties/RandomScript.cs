@@ -30,7 +30,7 @@ public sealed class RandomScript
     private static readonly long[] AmountChoices = [-100, 0, 1, 250, 1_500, 50_000, Amount.CentsMax + 1];
 
     // Daily limits: mostly small enough that the random payments meet them, sometimes none, negative or too large.
-    private static readonly long[] LimitChoices = [-1, 0, 300, 1_000, 2_000, 2_000, 60_000, Amount.CentsMax + 1];
+    private static readonly long[] LimitChoices = [-1, 0, 1, 300, 300, 2_000, 60_000, Amount.CentsMax + 1];
 
     private readonly Dictionary<AccountId, SigningKey> _keys = [];
     private readonly List<AccountId> _accounts = [];
@@ -125,7 +125,7 @@ public sealed class RandomScript
             15 => new SuspendMerchant(target) { Header = h },
             16 => RotateCommand(h, actor),
             17 => new FreezeAccount(target, s.C % 2 == 0) { Header = h },
-            21 => new SetSpendingLimit(s.B % 3 == 0 ? PickWith(Roles.Resident, s.B) : target, new Amount(LimitChoices[s.C % LimitChoices.Length])) { Header = h },
+            21 => new SetSpendingLimit(s.B % 3 != 0 ? PickPayer(s.B) : target, new Amount(LimitChoices[s.C % LimitChoices.Length])) { Header = h },
             _ => new OpenAccount { Header = h },
         };
     }
@@ -231,6 +231,13 @@ public sealed class RandomScript
     {
         var fitting = _accounts.Where(a => State.Accounts.TryGetValue(a, out var st) && (st.Roles & role) != 0 && !st.Frozen).ToList();
         return fitting.Count == 0 ? Pick(i) : fitting[i % fitting.Count];
+    }
+
+    /// <summary>An account with money to pay with (so that limits meet payments), or anyone if none has any.</summary>
+    private AccountId PickPayer(int i)
+    {
+        var payers = _accounts.Where(a => State.Accounts.TryGetValue(a, out var st) && st.Balance.Cents > 0).ToList();
+        return payers.Count == 0 ? Pick(i) : payers[i % payers.Count];
     }
 
     private AccountId PickWorker(JobId job, int i)
