@@ -183,6 +183,14 @@ public sealed class MuntActor(MuntClient client, Wallet wallet)
     /// <summary>Freezes or unfreezes an account.</summary>
     public Task<Submitted> FreezeAsync(AccountId account, bool frozen, CancellationToken ct = default) => DoAsync(h => new FreezeAccount(account, frozen) { Header = h }, ct: ct);
 
+    /// <summary>
+    /// Sets <paramref name="account"/>'s daily spending limit (an officer's command; e.g. for a munt card): the most it may pay
+    /// per UTC calendar day. <see cref="Amount.Zero"/> removes the limit. Setting the limit it already has is recorded as
+    /// <c>spending_limit_unchanged</c>, a negative one as <c>spending_limit_negative</c>.
+    /// </summary>
+    public Task<Submitted> SetSpendingLimitAsync(AccountId account, Amount dailyLimit, CancellationToken ct = default) =>
+        DoAsync(h => new SetSpendingLimit(account, dailyLimit) { Header = h }, ct: ct);
+
     // Reads with a session.
 
     /// <summary>A valid session for this wallet, renewed a minute before it expires.</summary>

@@ -3,6 +3,7 @@ using Heerlen.Munt.Client;
 using Heerlen.Munt.Contracts.V1;
 using Heerlen.Munt.Ledger.Accounts;
 using Heerlen.Munt.Ledger.Commands;
+using Heerlen.Munt.Ledger.Money;
 
 namespace Heerlen.Munt.Cli;
 
@@ -118,6 +119,21 @@ internal static partial class Commands
 
     private static Task UnfreezeAsync(Invocation run) =>
         OnAccountAsync(run, (a, ct) => run.Actor.FreezeAsync(a, false, ct), "Account {0} is weer vrij.", "Account {0} is unfrozen.");
+
+    private static async Task SetLimitAsync(Invocation run)
+    {
+        var words = run.Words(2);
+        var account = run.ParseAccount(words[0]);
+        bool none = words[1] is "none" or "geen" or "0";
+        var limit = none ? Amount.Zero : Invocation.ParseAmount(words[1]);
+        var done = await run.Actor.SetSpendingLimitAsync(account, limit, run.Ct);
+        run.Done(
+            done,
+            none
+                ? run.T($"Account {account} heeft geen daglimiet meer.", $"Account {account} no longer has a daily limit.")
+                : run.T($"Account {account} mag nu hoogstens {run.Money(limit.Cents)} per dag betalen.", $"Account {account} may now pay at most {run.Money(limit.Cents)} a day."),
+            new JsonObject { ["account"] = account.ToString(), ["dailyLimitCents"] = limit.Cents });
+    }
 
     /// <summary>A command about one account: ACCOUNT is the only word.</summary>
     private static async Task OnAccountAsync(Invocation run, Func<AccountId, CancellationToken, Task<Submitted>> act, string dutch, string english)

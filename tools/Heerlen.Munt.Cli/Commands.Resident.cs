@@ -169,6 +169,8 @@ internal static partial class Commands
             (run.T("sleutel", "key"), account.CurrentKey),
             (run.T("rollen", "roles"), account.Roles.Count > 0 ? string.Join(", ", account.Roles) : "-"),
             (run.T("bevroren", "frozen"), run.YesNo(account.Frozen)),
-            (run.T("winkel geschorst", "shop suspended"), run.YesNo(account.MerchantSuspended)));
+            (run.T("winkel geschorst", "shop suspended"), run.YesNo(account.MerchantSuspended)),
+            (run.T("daglimiet", "daily limit"), account.DailyLimitCents == 0 ? run.T("geen", "none") : run.Money(account.DailyLimitCents)),
+            (run.T("vandaag nog te betalen", "left to pay today"), account.DailyLimitCents == 0 ? "-" : run.Money(Math.Max(0, account.DailyLimitCents - account.SpentTodayCents))));
     }
 }

@@ -58,6 +58,7 @@ internal static partial class Commands
         new("revoke", Audience.Officer, "revoke ACCOUNT ROLE", "een rol afnemen", "take a role away", [], RevokeAsync),
         new("freeze", Audience.Officer, "freeze ACCOUNT", "een account bevriezen", "freeze an account", [], FreezeAsync),
         new("unfreeze", Audience.Officer, "unfreeze ACCOUNT", "een account weer vrijgeven", "unfreeze an account", [], UnfreezeAsync),
+        new("set-limit", Audience.Officer, "set-limit ACCOUNT AMOUNT|none", "de daglimiet van een account zetten (bijv. een munt-kaart); none: geen limiet", "set an account's daily spending limit (e.g. a munt card); none: no limit", [], SetLimitAsync),
         new("settle", Audience.Officer, "settle MERCHANT REDEMPTION_ID BANKREF", "de bankoverschrijving van een inwisseling vastleggen", "record the bank transfer that paid a redemption", [], SettleAsync),
 
         new("entries", Audience.Auditor, "entries [--from H] [--follow]", "de regels van de keten (met --follow: blijft volgen)", "the chain's entries (with --follow: keeps following)", ["--from", "--follow"], EntriesAsync),

@@ -76,6 +76,7 @@ public static class CommandCodec
             case SuspendMerchant c: Account(w, c.Merchant); break;
             case RotateKey c: Account(w, c.Account); Account(w, c.NewKey); break;
             case FreezeAccount c: Account(w, c.Account); w.Bool(c.Frozen); break;
+            case SetSpendingLimit c: Account(w, c.Account); w.I64(c.DailyLimit.Cents); break;
             default: throw new ArgumentException($"unknown command {command.GetType().Name}");
         }
     }
@@ -135,6 +136,7 @@ public static class CommandCodec
         CommandType.SuspendMerchant => new SuspendMerchant(Account(ref r)) { Header = h },
         CommandType.RotateKey => new RotateKey(Account(ref r), Account(ref r)) { Header = h },
         CommandType.FreezeAccount => new FreezeAccount(Account(ref r), r.Bool()) { Header = h },
+        CommandType.SetSpendingLimit => new SetSpendingLimit(Account(ref r), new Amount(r.I64())) { Header = h },
         _ => throw new DecodeException($"command type {type} is unknown"),
     };
 

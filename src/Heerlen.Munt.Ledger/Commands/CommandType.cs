@@ -59,4 +59,7 @@ public enum CommandType : byte
 
     /// <summary>An officer freezes or unfreezes an account.</summary>
     FreezeAccount = 19,
+
+    /// <summary>An officer sets, changes or removes (0) an account's daily spending limit (munt cards).</summary>
+    SetSpendingLimit = 20,
 }

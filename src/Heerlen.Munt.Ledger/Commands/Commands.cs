@@ -163,6 +163,17 @@ public sealed record FreezeAccount(AccountId Account, bool Frozen) : Command
     public override CommandType Type => CommandType.FreezeAccount;
 }
 
+/// <summary>
+/// An officer sets <paramref name="Account"/>'s daily spending limit to <paramref name="DailyLimit"/> (euro-cents paid per UTC
+/// calendar day; zero removes the limit). Meant for munt cards: a printed key under a short PIN, so a lost card can cost at
+/// most one day's limit before it is blocked. Decoded as any i64: a negative limit is a recorded rejection, not malformed.
+/// </summary>
+public sealed record SetSpendingLimit(AccountId Account, Amount DailyLimit) : Command
+{
+    /// <inheritdoc />
+    public override CommandType Type => CommandType.SetSpendingLimit;
+}
+
 /// <summary>Why an officer rejected a completion. Wire values: to be versioned with care.</summary>
 public enum CompletionRejectionReason : byte
 {

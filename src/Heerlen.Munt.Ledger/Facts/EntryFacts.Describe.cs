@@ -127,6 +127,10 @@ public sealed partial record EntryFacts
             case FreezeAccount c:
                 subject = c.Account.ToString();
                 break;
+            case SetSpendingLimit c:
+                subject = c.Account.ToString();
+                reference = c.DailyLimit.Cents.ToString(System.Globalization.CultureInfo.InvariantCulture); // the limit, for history lines
+                break;
         }
 
         return new EntryFacts

@@ -91,13 +91,16 @@ public sealed partial record EntryFacts
     /// <summary>The money it moved, in order; empty if it moved none or was rejected.</summary>
     public Movement[] Movements { get; init; } = [];
 
-    /// <summary>The other account the command is about: the worker, shop, payer, or the account granted, revoked, rotated or frozen.</summary>
+    /// <summary>The other account the command is about: the worker, shop, payer, or the account granted, revoked, rotated, frozen or given a spending limit.</summary>
     public string? Subject { get; init; }
 
     /// <summary>The job it is about, if any (also when rejected, if the job exists).</summary>
     public JobFacts? Job { get; init; }
 
-    /// <summary>The budget line, payment request, refunded payment or settled redemption it refers to, if any.</summary>
+    /// <summary>
+    /// The budget line, payment request, refunded payment or settled redemption it refers to, if any; for SetSpendingLimit
+    /// the new daily limit in cents (decimal, invariant culture; "0" = no limit).
+    /// </summary>
     public string? Reference { get; init; }
 
     /// <summary>Euro-cents a settled redemption paid out by bank transfer (no HM moves when it is settled).</summary>

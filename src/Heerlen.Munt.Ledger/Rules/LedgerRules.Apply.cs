@@ -79,12 +79,12 @@ public static partial class LedgerRules
                 ApplyCancel(state, state.JobsById[c.Job]);
                 break;
             default:
-                ApplyMoneyOrAdmin(state, signed);
+                ApplyMoneyOrAdmin(state, signed, timestampMs);
                 break;
         }
     }
 
-    private static void ApplyMoneyOrAdmin(LedgerState state, SignedCommand signed)
+    private static void ApplyMoneyOrAdmin(LedgerState state, SignedCommand signed, long timestampMs)
     {
         Command command = signed.Command;
         AccountState actor = state.AccountsById[command.Header.Actor];
@@ -94,6 +94,7 @@ public static partial class LedgerRules
                 var merchant = state.AccountsById[c.Merchant];
                 Transfer(actor, merchant, c.Amount);
                 state.Payments.Add((actor.Id, command.Header.Id), new PaymentRecord(merchant.Id, c.Amount)); // the state's id instances
+                NoteSpending(state, actor.Id, c.Amount, timestampMs);
                 break;
             case Refund c:
                 var payment = state.Payments[(c.Payer, c.Payment)];
@@ -127,9 +128,33 @@ public static partial class LedgerRules
             case FreezeAccount c:
                 state.AccountsById[c.Account].Frozen = c.Frozen;
                 break;
+            case SetSpendingLimit c:
+                ApplySpendingLimit(state, state.AccountsById[c.Account].Id, c.DailyLimit);
+                break;
             default:
                 throw new InvariantViolationException($"no effect for {command.GetType().Name}");
         }
+    }
+
+    /// <summary>
+    /// Sets, changes or (zero) removes a limit. A change keeps what was spent today, so lowering a limit at noon counts the
+    /// morning's payments; removing it forgets them (a limit set again later that day starts from nothing).
+    /// </summary>
+    private static void ApplySpendingLimit(LedgerState state, AccountId account, Amount daily)
+    {
+        var limits = state.SpendingLimitsByAccount;
+        if (daily == Amount.Zero) Ensure.That(limits.Remove(account));
+        else limits[account] = limits.TryGetValue(account, out var limit) ? limit with { Daily = daily } : new SpendingLimit(daily, 0, Amount.Zero);
+    }
+
+    /// <summary>Counts a payment against the payer's day, if the payer has a limit. Refunds never take it back.</summary>
+    private static void NoteSpending(LedgerState state, AccountId payer, Amount amount, long timestampMs)
+    {
+        if (!state.SpendingLimitsByAccount.TryGetValue(payer, out var limit)) return;
+        long day = SpendingLimit.DayOf(timestampMs);
+        Amount spent = limit.SpentOn(day) + amount;
+        Ensure.That(spent <= limit.Daily); // DecidePay's check, asserted on write
+        state.SpendingLimitsByAccount[payer] = limit with { Day = day, SpentOnDay = spent };
     }
 
     private static void AddAccount(LedgerState state, AccountId id, Roles roles)

@@ -121,7 +121,7 @@ public static partial class LedgerRules
             ApproveCompletion c => DecideApprove(state, actor, c),
             RejectCompletion c => DecideReject(state, actor, c),
             CancelJob c => DecideCancel(state, actor, c),
-            Pay c => DecidePay(state, actor, c),
+            Pay c => DecidePay(state, actor, c, timestampMs),
             Refund c => DecideRefund(state, actor, c),
             Redeem c => DecideRedeem(actor, c),
             SettleRedemption c => DecideSettle(state, actor, c),
@@ -129,6 +129,7 @@ public static partial class LedgerRules
             SuspendMerchant c => DecideAdmit(state, actor, c.Merchant, admit: false),
             RotateKey c => DecideRotate(state, signed, c),
             FreezeAccount c => DecideFreeze(state, actor, c),
+            SetSpendingLimit c => DecideSpendingLimit(state, actor, c),
             _ => throw new InvariantViolationException($"no rule for {command.GetType().Name}"),
         };
     }
@@ -236,7 +237,7 @@ public static partial class LedgerRules
         return job.Open ? RejectionCode.None : RejectionCode.JobNotOpen;
     }
 
-    private static RejectionCode DecidePay(LedgerState state, AccountState actor, Pay c)
+    private static RejectionCode DecidePay(LedgerState state, AccountState actor, Pay c, long timestampMs)
     {
         if (!Has(actor, Roles.Resident)) return RejectionCode.NotPermitted;
         RejectionCode amount = CheckAmount(c.Amount);
@@ -245,7 +246,12 @@ public static partial class LedgerRules
         if (!state.AccountsById.TryGetValue(c.Merchant, out var merchant)) return RejectionCode.MerchantNotAffiliated;
         if (merchant.Frozen) return RejectionCode.RecipientFrozen;
         if (!merchant.IsAffiliatedMerchant) return RejectionCode.MerchantNotAffiliated;
-        return actor.Balance < c.Amount ? RejectionCode.InsufficientFunds : RejectionCode.None;
+        if (actor.Balance < c.Amount) return RejectionCode.InsufficientFunds;
+        // Last, so daily_limit_exceeded always means "a smaller amount, or tomorrow, would work" (docs/chain-format.md).
+        // Cannot overflow: what was spent on a day never passes the largest limit, CentsMax, and neither does the amount.
+        if (state.SpendingLimitsByAccount.TryGetValue(actor.Id, out var limit)
+            && limit.SpentOn(SpendingLimit.DayOf(timestampMs)) + c.Amount > limit.Daily) return RejectionCode.DailyLimitExceeded;
+        return RejectionCode.None;
     }
 
     private static RejectionCode DecideRefund(LedgerState state, AccountState actor, Refund c)
@@ -301,5 +307,15 @@ public static partial class LedgerRules
         if (!state.AccountsById.TryGetValue(c.Account, out var account)) return RejectionCode.AccountNotFound;
         if (Has(account, Roles.Issuer)) return RejectionCode.NotPermitted;
         return account.Frozen == c.Frozen ? RejectionCode.FreezeUnchanged : RejectionCode.None;
+    }
+
+    private static RejectionCode DecideSpendingLimit(LedgerState state, AccountState actor, SetSpendingLimit c)
+    {
+        if (!Has(actor, Roles.Officer)) return RejectionCode.NotPermitted;
+        if (!state.AccountsById.ContainsKey(c.Account)) return RejectionCode.AccountNotFound;
+        if (c.DailyLimit.Cents < 0) return RejectionCode.SpendingLimitNegative;
+        if (c.DailyLimit.Cents > Amount.CentsMax) return RejectionCode.AmountTooLarge;
+        // Like freeze_unchanged: a command that would change nothing is recorded as such, so the officer sees it did nothing.
+        return state.DailyLimitOf(c.Account) == c.DailyLimit ? RejectionCode.SpendingLimitUnchanged : RejectionCode.None;
     }
 }

@@ -234,6 +234,28 @@ public sealed class RedemptionRecord(Amount amount)
     public string? BankReference { get; internal set; }
 }
 
+/// <summary>
+/// An account's daily spending limit (SetSpendingLimit) and what it paid on the last UTC day it paid. Kept beside the
+/// accounts, only for accounts with a limit (munt cards), so the many without one pay nothing for the rule: an
+/// <see cref="AccountState"/> stays at its 88 bytes, and a limited account costs one 24-byte value in a dictionary entry.
+/// </summary>
+/// <param name="Daily">Most the account may pay per UTC calendar day; always above zero (zero removes the record).</param>
+/// <param name="Day">The UTC day (<see cref="DayOf"/>) of <paramref name="SpentOnDay"/>.</param>
+/// <param name="SpentOnDay">What the account paid on <paramref name="Day"/> while it had a limit. Refunds do not lower it.</param>
+public readonly record struct SpendingLimit(Amount Daily, long Day, Amount SpentOnDay)
+{
+    private const long DayMs = 86_400_000;
+
+    /// <summary>What the account paid on UTC day <paramref name="day"/>: nothing on any day but the last it paid.</summary>
+    public Amount SpentOn(long day) => day == Day ? SpentOnDay : Amount.Zero;
+
+    /// <summary>
+    /// The UTC calendar day of a unix-ms timestamp, as days since 1970-01-01 (rounded down, also before 1970). UTC, not
+    /// Heerlen time: the rule needs no time-zone rules, and a day starts at 01:00 (winter) or 02:00 (summer) in Heerlen.
+    /// </summary>
+    public static long DayOf(long timestampMs) => timestampMs >= 0 ? timestampMs / DayMs : -((-(timestampMs + 1)) / DayMs) - 1;
+}
+
 /// <summary>What the ledger remembers of each applied command id, to answer retries.</summary>
 /// <param name="Digest">The command's signing digest (its content).</param>
 /// <param name="Height">The entry that recorded it.</param>
@@ -395,6 +417,19 @@ public sealed class LedgerState(string chainId)
 
     internal Dictionary<CommandKey, StoredCommand> Commands { get; } = [];
 
+    /// <summary>The daily spending limits, by account id (the state's own id instance); only accounts with a limit.</summary>
+    internal Dictionary<AccountId, SpendingLimit> SpendingLimitsByAccount { get; } = [];
+
+    /// <summary>Every account with a daily spending limit, and what it paid on the last day it paid.</summary>
+    public IReadOnlyDictionary<AccountId, SpendingLimit> SpendingLimits => SpendingLimitsByAccount;
+
+    /// <summary>The account's daily spending limit; zero if it has none.</summary>
+    public Amount DailyLimitOf(AccountId account) => SpendingLimitsByAccount.TryGetValue(account, out var limit) ? limit.Daily : Amount.Zero;
+
+    /// <summary>What a limited account paid on the UTC day of <paramref name="timestampMs"/>; zero for an account without a limit.</summary>
+    public Amount SpentOnDayOf(AccountId account, long timestampMs) =>
+        SpendingLimitsByAccount.TryGetValue(account, out var limit) ? limit.SpentOn(SpendingLimit.DayOf(timestampMs)) : Amount.Zero;
+
     /// <summary>All accounts.</summary>
     public IReadOnlyDictionary<AccountId, AccountState> Accounts => AccountsById;
 
@@ -442,7 +477,7 @@ public sealed class LedgerState(string chainId)
     /// Checks every invariant over the whole state (O(size), for tests, start-up and the verifier):
     /// supply = minted − redeemed ≥ 0; Σ balances + Σ budgets + Σ job reserves = supply; nothing
     /// below zero; no job pays or holds more than slots × reward; refunds never exceed payments;
-    /// every rotated account's key leads back to it.
+    /// every rotated account's key leads back to it; every spending limit belongs to an account and is above zero.
     /// Throws <see cref="InvariantViolationException"/> naming the first broken one.
     /// </summary>
     public void CheckInvariants()
@@ -476,5 +511,8 @@ public sealed class LedgerState(string chainId)
         Ensure.That(held + reserves == Supply);
         foreach (var payment in Payments.Values)
             Ensure.That(payment.Refunded.Cents >= 0 && payment.Refunded <= payment.Amount);
+        // Spent may exceed a limit lowered later that day, but never the largest limit there can be.
+        foreach (var (id, limit) in SpendingLimitsByAccount)
+            Ensure.That(AccountsById.ContainsKey(id) && limit.Daily.Cents is > 0 and <= Amount.CentsMax && limit.SpentOnDay.Cents is >= 0 and <= Amount.CentsMax);
     }
 }

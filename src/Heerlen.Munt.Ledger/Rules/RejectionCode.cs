@@ -163,4 +163,13 @@ public enum RejectionCode : ushort
 
     /// <summary>The recipient account is frozen.</summary>
     RecipientFrozen = 135,
+
+    /// <summary>The payment would take the payer's payments on this UTC day above the account's daily spending limit.</summary>
+    DailyLimitExceeded = 136,
+
+    /// <summary>A daily spending limit below zero (zero means no limit).</summary>
+    SpendingLimitNegative = 137,
+
+    /// <summary>The account already has exactly this daily spending limit.</summary>
+    SpendingLimitUnchanged = 138,
 }

@@ -55,6 +55,9 @@ public static class Rejections
         [RejectionCode.KeyInUse] = ("key_in_use", "Deze sleutel is al in gebruik.", "This key is already in use."),
         [RejectionCode.FreezeUnchanged] = ("freeze_unchanged", "Het account staat al zo.", "The account is already in that state."),
         [RejectionCode.RecipientFrozen] = ("recipient_frozen", "Het account van de ontvanger is bevroren.", "The recipient's account is frozen."),
+        [RejectionCode.DailyLimitExceeded] = ("daily_limit_exceeded", "Dit is meer dan u vandaag met dit account mag betalen. Er is een daglimiet. Betaal minder, of probeer het morgen opnieuw.", "This is more than this account may pay today: it has a daily limit. Pay less, or try again tomorrow."),
+        [RejectionCode.SpendingLimitNegative] = ("spending_limit_negative", "Een daglimiet kan niet negatief zijn. Kies 0 voor geen limiet.", "A daily limit cannot be negative. Use 0 for no limit."),
+        [RejectionCode.SpendingLimitUnchanged] = ("spending_limit_unchanged", "Het account heeft deze daglimiet al.", "The account already has this daily limit."),
     };
 
     /// <summary>The stable snake_case code, e.g. <c>insufficient_funds</c>.</summary>

@@ -14,7 +14,19 @@ namespace Heerlen.Munt.Server.Chain;
 /// <param name="Roles">Its roles.</param>
 /// <param name="Frozen">True while frozen.</param>
 /// <param name="MerchantSuspended">True while a suspended shop.</param>
-public sealed record AccountSnapshot(AccountId Id, AccountId CurrentKey, Roles Roles, bool Frozen, bool MerchantSuspended);
+/// <param name="Limit">The daily spending limit and the last day's spending; null (one reference, no copy) for the many without one.</param>
+public sealed record AccountSnapshot(AccountId Id, AccountId CurrentKey, Roles Roles, bool Frozen, bool MerchantSuspended, LimitSnapshot? Limit = null);
+
+/// <summary>An account's daily spending limit, copied out of the ledger state.</summary>
+/// <param name="Limit">The limit, the UTC day of the last payment, and what was paid that day.</param>
+public sealed record LimitSnapshot(SpendingLimit Limit)
+{
+    /// <summary>What is left to pay on the UTC day of <paramref name="nowMs"/> (never below zero).</summary>
+    public long LeftCents(long nowMs) => Math.Max(0, Limit.Daily.Cents - SpentCents(nowMs));
+
+    /// <summary>What was paid on the UTC day of <paramref name="nowMs"/>.</summary>
+    public long SpentCents(long nowMs) => Limit.SpentOn(SpendingLimit.DayOf(nowMs)).Cents;
+}
 
 /// <summary>A shop's redemption, copied out of the ledger state.</summary>
 /// <param name="Id">The Redeem command's id.</param>
@@ -172,7 +184,7 @@ public sealed class ChainView : IChainObserver
     {
         var state = loaded.Replay.State;
         var accounts = new ConcurrentDictionary<AccountId, AccountSnapshot>();
-        foreach (var (id, account) in state.Accounts) accounts[id] = Snapshot(id, account);
+        foreach (var (id, account) in state.Accounts) accounts[id] = Snapshot(id, account, state);
         var redemptions = new ConcurrentDictionary<AccountId, IReadOnlyList<RedemptionSnapshot>>();
         foreach (var group in state.RedemptionsById.GroupBy(r => r.Key.Merchant))
             redemptions[group.Key] = group.Select(r => new RedemptionSnapshot(r.Key.Id, r.Value.Amount.Cents, r.Value.BankReference)).ToList();
@@ -220,6 +232,7 @@ public sealed class ChainView : IChainObserver
                     case SuspendMerchant s: touched.Add(s.Merchant); break;
                     case RotateKey k: touched.Add(k.Account); break;
                     case FreezeAccount f: touched.Add(f.Account); break;
+                    case SetSpendingLimit l: touched.Add(l.Account); break;
                     case Redeem: merchantsRedeeming.Add(decoded.Header.Actor); break;
                     case SettleRedemption settle: merchantsRedeeming.Add(settle.Merchant); break;
                     case EstablishChain: chain = new ChainFacts(state.ChainId, state.IsEstablished, state.Issuer, state.OperatorKey, state.MintCosignThreshold.Cents); break;
@@ -227,7 +240,7 @@ public sealed class ChainView : IChainObserver
             }
             var accounts = new List<AccountSnapshot>(touched.Count);
             foreach (var id in touched)
-                if (state.Accounts.TryGetValue(id, out var account)) accounts.Add(Snapshot(id, account));
+                if (state.Accounts.TryGetValue(id, out var account)) accounts.Add(Snapshot(id, account, state));
             var redemptions = merchantsRedeeming.Select(merchant => (merchant, (IReadOnlyList<RedemptionSnapshot>)state.RedemptionsById
                 .Where(r => r.Key.Merchant == merchant)
                 .Select(r => new RedemptionSnapshot(r.Key.Id, r.Value.Amount.Cents, r.Value.BankReference)).ToList())).ToList();
@@ -303,7 +316,9 @@ public sealed class ChainView : IChainObserver
         MintCosignThresholdCents = state.MintCosignThreshold.Cents;
     }
 
-    private static AccountSnapshot Snapshot(AccountId id, AccountState a) => new(id, a.CurrentKey, a.Roles, a.Frozen, a.MerchantSuspended);
+    // A payer is always touched (the actor), so what it spent today is copied with every payment.
+    private static AccountSnapshot Snapshot(AccountId id, AccountState a, LedgerState state) =>
+        new(id, a.CurrentKey, a.Roles, a.Frozen, a.MerchantSuspended, state.SpendingLimits.TryGetValue(id, out var limit) ? new LimitSnapshot(limit) : null);
 
     private void Signal()
     {

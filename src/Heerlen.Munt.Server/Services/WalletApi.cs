@@ -14,7 +14,7 @@ using StoredLine = Heerlen.Munt.Storage.Projections.HistoryLine;
 namespace Heerlen.Munt.Server.Services;
 
 /// <summary>An account's own view (service <c>heerlen.munt.v1.Wallet</c>): only with a session of that account.</summary>
-public sealed class WalletApi(MuntRuntime runtime, Sessions sessions) : Wallet.WalletBase
+public sealed class WalletApi(MuntRuntime runtime, Sessions sessions, TimeProvider time) : Wallet.WalletBase
 {
     /// <inheritdoc />
     public override Task<Account> GetAccount(GetAccountRequest request, ServerCallContext context)
@@ -27,6 +27,8 @@ public sealed class WalletApi(MuntRuntime runtime, Sessions sessions) : Wallet.W
             CurrentKey = Convert.ToHexStringLower(account.CurrentKey.Span),
             Frozen = account.Frozen,
             MerchantSuspended = account.MerchantSuspended,
+            DailyLimitCents = account.Limit?.Limit.Daily.Cents ?? 0,
+            SpentTodayCents = account.Limit?.SpentCents(time.GetUtcNow().ToUnixTimeMilliseconds()) ?? 0,
         };
         reply.Roles.AddRange(Wire.RoleNames(account.Roles));
         return Task.FromResult(reply);
@@ -105,7 +107,22 @@ public static class HistoryWords
             CommandType.OpenAccount => nl ? "Je account werd geopend." : "Your account was opened.",
             CommandType.PublishJob => nl ? $"Je plaatste een klus{job}." : $"You published a job{job}.",
             CommandType.MintBudget => nl ? "Je maakte budget aan." : "You created budget.",
+            CommandType.SetSpendingLimit => LimitWords(l, nl, language),
             _ => nl ? $"{l.Command}." : $"{l.Command}.",
         };
+    }
+
+    // The facts carry the new limit in cents as the line's reference (EntryFacts.Reference).
+    private static string LimitWords(StoredLine l, bool nl, Language language)
+    {
+        long cents = long.TryParse(l.Reference, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long c) ? c : 0;
+        string limit = new Amount(cents).Format(language);
+        if (l.Mine)
+            return cents == 0
+                ? nl ? "Je haalde een daglimiet weg." : "You removed a daily limit."
+                : nl ? $"Je zette een daglimiet van {limit}." : $"You set a daily limit of {limit}.";
+        return cents == 0
+            ? nl ? "Je daglimiet is weggehaald." : "Your daily limit was removed."
+            : nl ? $"Je daglimiet is nu {limit} per dag." : $"Your daily limit is now {limit} a day.";
     }
 }

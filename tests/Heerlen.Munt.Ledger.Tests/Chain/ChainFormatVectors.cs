@@ -38,6 +38,13 @@ public static class ChainFormatVectors
             if (result.Code != RejectionCode.None && command is not ApproveCompletion) throw new InvalidOperationException($"vector chain: {Rejections.Code(result.Code)}");
         }
         AccountId A(string k) => keys[k].PublicKey;
+        // The resident signs with the key it rotated to (further down), for its own account.
+        void RunAsResident(Command command, RejectionCode expected)
+        {
+            now += 1_000;
+            var result = engine.Submit(SignedCommand.Create(command, keys["resident-new-key"], actorAccount: A("resident")).Envelope, now);
+            if (result.Code != expected) throw new InvalidOperationException($"vector chain: {Rejections.Code(result.Code)}");
+        }
         var job = new JobId(new UInt128(0x0102030405060708UL, 0x090A0B0C0D0E0F10UL));
         Run(new EstablishChain(A("operator"), Amount.FromEuros(10_000)) { Header = H("issuer") }, "issuer");
         foreach (var who in new[] { "officer-a", "officer-b", "resident", "shop" }) Run(new OpenAccount { Header = H(who) }, who);
@@ -71,6 +78,13 @@ public static class ChainFormatVectors
         Run(new CancelJob(new JobId(2)) { Header = H("officer-a") }, "officer-a");
         // A recorded rejection: the officer approves a completion that was never submitted.
         Run(new ApproveCompletion(job, A("shop")) { Header = H("officer-b") }, "officer-b");
+        // Added after the first version of this file, at the end so that every command before keeps its bytes: a daily
+        // spending limit (HM 5.00), the shop back in business, and the resident's second payment of the UTC day refused.
+        Run(new SetSpendingLimit(A("resident"), Amount.FromEuros(5)) { Header = H("officer-a") }, "officer-a");
+        Run(new FreezeAccount(A("shop"), false) { Header = H("officer-a") }, "officer-a");
+        Run(new AdmitMerchant(A("shop"), "centrum") { Header = H("officer-b") }, "officer-b");
+        RunAsResident(new Pay(A("shop"), Amount.FromEuros(3), null) { Header = H("resident") }, RejectionCode.None);
+        RunAsResident(new Pay(A("shop"), Amount.FromEuros(2, 1), null) { Header = H("resident") }, RejectionCode.DailyLimitExceeded);
         engine.SealBlock(now + 1_000);
         return (engine, keys);
     }

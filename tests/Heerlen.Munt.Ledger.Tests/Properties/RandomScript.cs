@@ -13,7 +13,7 @@ namespace Heerlen.Munt.Ledger.Tests.Properties;
 public sealed record Step(int Roll, int A, int B, int C, int D)
 {
     // How often each kind comes up, by kind number (see RandomScript.Build): the money path is common, admin rare.
-    private static readonly int[] Weights = [3, 3, 1, 4, 6, 10, 10, 10, 3, 1, 12, 4, 4, 4, 2, 1, 2, 2, 3, 2, 3];
+    private static readonly int[] Weights = [3, 3, 1, 4, 6, 10, 10, 10, 3, 1, 12, 4, 4, 4, 2, 1, 2, 2, 3, 2, 3, 3];
     private static readonly int[] KindByRoll = [.. Weights.SelectMany((weight, kind) => Enumerable.Repeat(kind, weight))];
 
     public static int RollMax => KindByRoll.Length - 1;
@@ -28,6 +28,9 @@ public sealed record Step(int Roll, int A, int B, int C, int D)
 public sealed class RandomScript
 {
     private static readonly long[] AmountChoices = [-100, 0, 1, 250, 1_500, 50_000, Amount.CentsMax + 1];
+
+    // Daily limits: mostly small enough that the random payments meet them, sometimes none, negative or too large.
+    private static readonly long[] LimitChoices = [-1, 0, 1, 300, 300, 2_000, 60_000, Amount.CentsMax + 1];
 
     private readonly Dictionary<AccountId, SigningKey> _keys = [];
     private readonly List<AccountId> _accounts = [];
@@ -122,6 +125,7 @@ public sealed class RandomScript
             15 => new SuspendMerchant(target) { Header = h },
             16 => RotateCommand(h, actor),
             17 => new FreezeAccount(target, s.C % 2 == 0) { Header = h },
+            21 => new SetSpendingLimit(s.B % 3 != 0 ? PickPayer(s.B) : target, new Amount(LimitChoices[s.C % LimitChoices.Length])) { Header = h },
             _ => new OpenAccount { Header = h },
         };
     }
@@ -215,7 +219,7 @@ public sealed class RandomScript
         Roles role = s.Kind switch
         {
             1 or 2 => Roles.Issuer,
-            3 or 4 or 7 or 8 or 9 or 13 or 14 or 15 or 17 => Roles.Officer,
+            3 or 4 or 7 or 8 or 9 or 13 or 14 or 15 or 17 or 21 => Roles.Officer,
             5 or 10 => Roles.Resident,
             11 or 12 => Roles.Merchant,
             _ => Roles.None,
@@ -227,6 +231,13 @@ public sealed class RandomScript
     {
         var fitting = _accounts.Where(a => State.Accounts.TryGetValue(a, out var st) && (st.Roles & role) != 0 && !st.Frozen).ToList();
         return fitting.Count == 0 ? Pick(i) : fitting[i % fitting.Count];
+    }
+
+    /// <summary>An account with money to pay with (so that limits meet payments), or anyone if none has any.</summary>
+    private AccountId PickPayer(int i)
+    {
+        var payers = _accounts.Where(a => State.Accounts.TryGetValue(a, out var st) && st.Balance.Cents > 0).ToList();
+        return payers.Count == 0 ? Pick(i) : payers[i % payers.Count];
     }
 
     private AccountId PickWorker(JobId job, int i)

@@ -31,6 +31,7 @@ public class When_a_long_random_script_runs(ITestOutputHelper output)
         var missing = Enum.GetValues<CommandType>().Where(t => t != CommandType.EstablishChain).Except(applied).ToList();
         Assert.True(missing.Count == 0, "never applied: " + string.Join(", ", missing));
         Assert.True(codes.Count >= 30, $"only {codes.Count} different outcomes");
+        Assert.True(codes.ContainsKey(RejectionCode.DailyLimitExceeded), "no payment ever met a daily limit");
         Assert.True(script.Community.Verify().Ok);
     }
 }

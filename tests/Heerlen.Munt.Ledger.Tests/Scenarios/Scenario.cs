@@ -149,6 +149,8 @@ internal static class Snapshot
             Line(b, $"payment {key.Payer} {key.Id} to {p.Merchant} {p.Amount} refunded {p.Refunded}");
         foreach (var (key, r) in s.RedemptionsById.OrderBy(p => p.Key.Merchant.ToString(), StringComparer.Ordinal).ThenBy(p => p.Key.Id.Value))
             Line(b, $"redemption {key.Merchant} {key.Id} {r.Amount} bank {r.BankReference}");
+        foreach (var (id, l) in s.SpendingLimits.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal))
+            Line(b, $"limit {id} daily {l.Daily} day {l.Day} spent {l.SpentOnDay}");
         return b.ToString();
     }
 

@@ -85,6 +85,27 @@ public class When_the_state_keeps_records_compactly
         Assert.Equal(88, HeapSize(() => new AccountState(id, Roles.Resident)));
     }
 
+    // Only accounts with a limit carry one, as a value in a side dictionary: 24 bytes, no object of its own.
+    [Fact]
+    public void a_spending_limit_is_a_24_byte_value_and_an_account_did_not_grow_for_it()
+    {
+        Assert.Equal(24, Unsafe.SizeOf<SpendingLimit>());
+        Assert.False(typeof(SpendingLimit).IsClass);
+    }
+
+    [Theory]
+    [InlineData(0L, 0L)]
+    [InlineData(86_399_999L, 0L)]
+    [InlineData(86_400_000L, 1L)]
+    [InlineData(-1L, -1L)]
+    [InlineData(-86_400_000L, -1L)]
+    [InlineData(-86_400_001L, -2L)]
+    [InlineData(1_780_012_800_000L, 20_602L)]
+    public void the_utc_day_of_a_timestamp_rounds_down_also_before_1970(long timestampMs, long day)
+    {
+        Assert.Equal(day, SpendingLimit.DayOf(timestampMs));
+    }
+
     /// <summary>Bytes <paramref name="make"/> allocates on this thread (its second run: the first may allocate for the JIT).</summary>
     private static long HeapSize(Func<object> make)
     {

@@ -27,6 +27,8 @@ public static class Fingerprint
             b.Append($"payment {key.Payer}/{key.Id} to={p.Merchant} amount={p.Amount.Cents} refunded={p.Refunded.Cents}\n");
         foreach (var (key, r) in s.Redemptions.OrderBy(p => p.Key.Merchant).ThenBy(p => p.Key.Id.Value))
             b.Append($"redemption {key.Merchant}/{key.Id} amount={r.Amount.Cents} settled={r.BankReference}\n");
+        foreach (var (id, l) in s.SpendingLimits.OrderBy(p => p.Key))
+            b.Append($"limit {id} daily={l.Daily.Cents} day={l.Day} spent={l.SpentOnDay.Cents}\n");
         return b.ToString();
     }
 }

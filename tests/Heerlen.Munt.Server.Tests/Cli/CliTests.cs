@@ -197,10 +197,56 @@ public sealed partial class CliTests(ServerFixture fixture) : IDisposable
     {
         var help = Ok(await MuntAsync("help"));
 
-        foreach (string command in "info jobs job new-wallet checkpoint proof open balance history my-jobs enrol complete pay pay-code forget-me me request statement refund redeem redemptions mint publish completions approve reject cancel admit suspend grant revoke freeze unfreeze settle entries stats".Split(' '))
+        foreach (string command in "info jobs job new-wallet checkpoint proof open balance history my-jobs enrol complete pay pay-code forget-me me request statement refund redeem redemptions mint publish completions approve reject cancel admit suspend grant revoke freeze unfreeze set-limit settle entries stats".Split(' '))
             Assert.Contains($"munt {command}", help.Output);
         Assert.Contains("Afsluitcodes", help.Output);
         Assert.Contains("Exit codes", Ok(await MuntAsync("--lang", "en", "help")).Output);
+    }
+
+    [Fact]
+    public async Task an_officer_sets_a_daily_limit_on_a_munt_card_and_the_card_holder_sees_it_in_me_and_history()
+    {
+        string words = Path.Combine(_scratch, "card.txt");
+        string account = Json(Ok(await MuntAsync("--json", "new-wallet", "--out", words)).Output).GetProperty("account").GetString()!;
+        Ok(await MuntAsync("--phrase-file", words, "open"));
+
+        Assert.Contains("HM 25,00 per dag", Ok(await MuntAsync("--as", "officer-anouk", "set-limit", account, "25")).Output);
+        var me = Ok(await MuntAsync("--phrase-file", words, "me")).Output;
+        Assert.Contains("daglimiet", me);
+        Assert.Contains("HM 25,00", me);
+        var again = await MuntAsync("--as", "officer-bas", "set-limit", account, "25");
+        Assert.Equal(1, again.Code);
+        Assert.StartsWith("error: spending_limit_unchanged: ", again.Error);
+        Ok(await MuntAsync("--as", "officer-bas", "set-limit", account, "none"));
+        Assert.Equal("0", Json(Ok(await MuntAsync("--phrase-file", words, "--json", "me")).Output).GetProperty("dailyLimitCents").GetString());
+
+        // History is folded a moment after the chain.
+        await EventuallyAsync(async () => (await MuntAsync("--phrase-file", words, "history")).Output.Contains("Je daglimiet is nu HM 25,00 per dag.", StringComparison.Ordinal) ? "folded" : null);
+        await EventuallyAsync(async () => (await MuntAsync("--lang", "en", "--phrase-file", words, "history")).Output.Contains("Your daily limit was removed.", StringComparison.Ordinal) ? "folded" : null);
+    }
+
+    [Fact]
+    public async Task a_resident_with_a_daily_limit_sees_what_was_paid_today_and_a_payment_over_it_is_refused_with_daily_limit_exceeded()
+    {
+        string sanne = fixture.Keys["sanne"].Account.ToString();
+        Ok(await MuntAsync("--as", "officer-anouk", "set-limit", sanne, "0,50"));
+        try
+        {
+            var before = Json(Ok(await MuntAsync("--as", "sanne", "--json", "me")).Output);
+            long spent = long.Parse(before.GetProperty("spentTodayCents").GetString() ?? "0", CultureInfo.InvariantCulture);
+            Assert.Equal("50", before.GetProperty("dailyLimitCents").GetString());
+            Assert.Equal(0, spent); // the limit is new: nothing counted yet
+
+            Ok(await MuntAsync("--as", "sanne", "pay", "fietsenmaker-fons", "0,30"));
+            Assert.Equal("30", Json(Ok(await MuntAsync("--as", "sanne", "--json", "me")).Output).GetProperty("spentTodayCents").GetString());
+            var over = await MuntAsync("--as", "sanne", "pay", "fietsenmaker-fons", "0,21");
+            Assert.Equal(1, over.Code);
+            Assert.StartsWith("error: daily_limit_exceeded: ", over.Error);
+        }
+        finally
+        {
+            Ok(await MuntAsync("--as", "officer-anouk", "set-limit", sanne, "none"));
+        }
     }
 
     [Fact]
