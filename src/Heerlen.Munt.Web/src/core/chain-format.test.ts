@@ -82,7 +82,8 @@ describe('the chain format vectors (docs/vectors/chain-format-v1.json)', () => {
       for (const k of ['role', 'reason']) if (k in expected) expected[k] = numberInParens(expected[k]);
       const ours = asVectorFields(env.command);
       ours.type = expected.type;
-      if ('request' in ours && ours.request === null) delete ours.request;
+      // A payment without a request: the C# generator writes "request": null or leaves it out; both mean absent.
+      for (const side of [ours, expected]) if ('request' in side && side.request === null) delete side.request;
       expect(ours).toEqual(expected);
     });
 
