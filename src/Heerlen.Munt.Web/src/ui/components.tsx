@@ -218,6 +218,7 @@ export function QrCode(props: { text: string; label: string; size?: number }) {
   return (
     <svg
       class="qr"
+      data-content={props.text}
       role="img"
       aria-label={props.label}
       viewBox={`0 0 ${total} ${total}`}
