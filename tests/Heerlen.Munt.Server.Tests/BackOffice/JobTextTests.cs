@@ -39,7 +39,11 @@ public sealed class JobTextTests(ServerFixture fixture) : IDisposable
 
         var saved = await officer.ReadAsync(o => _client.Jobs.SetJobTextAsync(new SetJobTextRequest
         {
-            Job = job.ToString(), Title = "  Bankje schilderen  ", Description = "Twee lagen groen.", TitleEn = "Paint the bench", DescriptionEn = "Two coats of green.",
+            Job = job.ToString(),
+            Title = "  Bankje schilderen  ",
+            Description = "Twee lagen groen.",
+            TitleEn = "Paint the bench",
+            DescriptionEn = "Two coats of green.",
         }, o));
 
         Assert.Equal("Bankje schilderen", saved.Title); // trimmed
