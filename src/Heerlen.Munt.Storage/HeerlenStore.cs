@@ -1,5 +1,6 @@
 using Heerlen.Munt.Ledger.Facts;
 using Heerlen.Munt.Storage.Chain;
+using Heerlen.Munt.Storage.Jobs;
 using Heerlen.Munt.Storage.People;
 using Heerlen.Munt.Storage.Projections;
 using JasperFx;
@@ -48,6 +49,8 @@ public static class HeerlenStore
             o.Schema.For<PeriodFigures>().Identity(x => x.Id).Duplicate(x => x.Period);
             o.Schema.For<PersonalRecord>().Identity(x => x.Id);
             o.Schema.For<JobPhoto>().Identity(x => x.Id).Duplicate(x => x.Account);
+            o.Schema.For<JobText>().Identity(x => x.Id);
+            o.Schema.For<JobTextVersion>().Identity(x => x.Id).Duplicate(x => x.Job);
 
             // Inline, in the entry's own transaction, so they never lag it: balances, the job board (free slots), each
             // worker's enrolments (the worker and the officer act on them next), and the shop's day (the till shows it).

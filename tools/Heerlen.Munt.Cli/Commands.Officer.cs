@@ -54,6 +54,18 @@ internal static partial class Commands
         await run.Client.ChainInfoAsync(ct: run.Ct); // sets the server clock the deadline is counted from
         var deadline = DateTimeOffset.FromUnixTimeMilliseconds(run.Client.ServerNowMs).AddDays(days);
         var (job, done) = await actor.PublishJobAsync(budget, category, neighbourhood, reward, slots, deadline, run.Ct);
+        if (run.Args.Option("--title") is { } title)
+        {
+            // Off the chain: the words people read on the board (the job is on the chain now, so it can be named).
+            await actor.ReadAsync(o => run.Client.Jobs.SetJobTextAsync(new SetJobTextRequest
+            {
+                Job = job.ToString(),
+                Title = title,
+                Description = run.Args.Option("--description") ?? "",
+                TitleEn = run.Args.Option("--title-en") ?? "",
+                DescriptionEn = run.Args.Option("--description-en") ?? "",
+            }, o), run.Ct);
+        }
         run.Done(done, run.T(
             $"Klus {job} gepubliceerd: {category} in {neighbourhood}, {run.Money(reward.Cents)} per plek, {slots} plek(ken), tot {Invocation.Time(deadline.ToUnixTimeMilliseconds())}.",
             $"Job {job} published: {category} in {neighbourhood}, {run.Money(reward.Cents)} per slot, {slots} slot(s), until {Invocation.Time(deadline.ToUnixTimeMilliseconds())}."),

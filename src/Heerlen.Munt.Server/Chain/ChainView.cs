@@ -48,7 +48,7 @@ public sealed record RequestPayment(long Height, AccountId Payer, AccountId Merc
 /// the shops' redemptions, payments answering payment requests, and a signal for streams waiting for new entries.
 /// Written only on the sequencer's writer thread; read from any thread.
 /// </summary>
-public sealed class ChainView : IChainObserver
+public sealed partial class ChainView : IChainObserver
 {
     private readonly object _gate = new();
     private MerkleTree _tree = new();
@@ -189,8 +189,10 @@ public sealed class ChainView : IChainObserver
         foreach (var group in state.RedemptionsById.GroupBy(r => r.Key.Merchant))
             redemptions[group.Key] = group.Select(r => new RedemptionSnapshot(r.Key.Id, r.Value.Amount.Cents, r.Value.BankReference)).ToList();
         CopyChainFacts(state);
+        var book = BookOf(state);
         lock (_gate)
         {
+            _decidedBook = _book = book;
             _accounts = accounts;
             _redemptions = redemptions;
             _requestPayments = _loadingPayments ?? new();
@@ -207,7 +209,8 @@ public sealed class ChainView : IChainObserver
     private sealed record BatchCopy(
         IReadOnlyList<AccountSnapshot> Accounts,
         IReadOnlyList<(AccountId Merchant, IReadOnlyList<RedemptionSnapshot> Redemptions)> Redemptions,
-        ChainFacts? Chain);
+        ChainFacts? Chain,
+        MerchantBook Book);
 
     private sealed record ChainFacts(string ChainId, bool Established, AccountId Issuer, AccountId OperatorKey, long MintCosignThresholdCents);
 
@@ -244,7 +247,7 @@ public sealed class ChainView : IChainObserver
             var redemptions = merchantsRedeeming.Select(merchant => (merchant, (IReadOnlyList<RedemptionSnapshot>)state.RedemptionsById
                 .Where(r => r.Key.Merchant == merchant)
                 .Select(r => new RedemptionSnapshot(r.Key.Id, r.Value.Amount.Cents, r.Value.BankReference)).ToList())).ToList();
-            return new BatchCopy(accounts, redemptions, chain);
+            return new BatchCopy(accounts, redemptions, chain, NextBook(entries, state, touched, merchantsRedeeming));
         }
         catch (Exception)
         {
@@ -269,6 +272,7 @@ public sealed class ChainView : IChainObserver
             }
             foreach (var account in copy.Accounts) _accounts[account.Id] = account;
             foreach (var (merchant, list) in copy.Redemptions) _redemptions[merchant] = list;
+            _book = copy.Book;
         }
         else if (entries.Count > 0)
         {

@@ -3,6 +3,7 @@ using Heerlen.Munt.Ledger.Chain;
 using Heerlen.Munt.Ledger.Crypto;
 using Heerlen.Munt.Storage;
 using Heerlen.Munt.Storage.Chain;
+using Heerlen.Munt.Storage.Jobs;
 using Heerlen.Munt.Storage.People;
 using Heerlen.Munt.Storage.Postgres;
 using Heerlen.Munt.Storage.Projections;
@@ -28,6 +29,7 @@ public sealed class MuntRuntime : IAsyncDisposable
         OperatorKey = operatorKey;
         DataDirectory = dataDirectory;
         People = new PersonalData(documents);
+        JobTexts = new JobTexts(documents);
         Notes = new CheckpointNotes(chain.ChainId, operatorKey);
     }
 
@@ -54,6 +56,9 @@ public sealed class MuntRuntime : IAsyncDisposable
 
     /// <summary>Off-chain personal data.</summary>
     public PersonalData People { get; }
+
+    /// <summary>Off-chain, public job titles and descriptions.</summary>
+    public JobTexts JobTexts { get; }
 
     /// <summary>The key that seals checkpoints.</summary>
     public SigningKey OperatorKey { get; }

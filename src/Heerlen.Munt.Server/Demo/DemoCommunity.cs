@@ -72,6 +72,21 @@ public static class DemoCommunity
         ["boekhandel-blad"] = "centrum",
     };
 
+    /// <summary>The demo's jobs, with the texts (off the chain) that tell people what to do.</summary>
+    private static readonly DemoJob[] Jobs =
+    [
+        new("zwerfafval", "centrum", 1000, 3, "Zwerfafval prikken op het Pancratiusplein", "Prik een uur lang zwerfafval op en rond het plein. Grijpers en zakken liggen bij de stadswinkel.",
+            "Litter picking on Pancratiusplein", "Pick up litter on and around the square for an hour. Grabbers and bags are at the city shop."),
+        new("bankje-schilderen", "centrum", 1500, 2, "Bankje schilderen bij de Schelmenhof", "Schuur het bankje en geef het twee lagen groene verf. Verf en kwasten krijgt u van de gemeente.",
+            "Paint the bench at the Schelmenhof", "Sand the bench and give it two coats of green paint. The municipality provides paint and brushes."),
+        new("groen-onderhoud", "gms", 1250, 4, "Plantsoen wieden in GMS", "Haal het onkruid weg uit het plantsoen langs de Grasbroekerweg en veeg het pad schoon.",
+            "Weed the green in GMS", "Remove the weeds from the green along Grasbroekerweg and sweep the path."),
+        new("speeltuin-vegen", "gms", 800, 2, "Speeltuin vegen in Meezenbroek", "Veeg de bladeren en het zand van de paden in de speeltuin.",
+            "Sweep the playground in Meezenbroek", "Sweep the leaves and sand off the playground's paths."),
+    ];
+
+    private sealed record DemoJob(string Category, string Neighbourhood, long Cents, ushort Slots, string Title, string Description, string TitleEn, string DescriptionEn);
+
     /// <summary>Creates the community if the chain is empty; returns the key file (new or found), or null if the chain already had entries and no key file.</summary>
     public static async Task<DemoKeyFile?> EnsureAsync(MuntRuntime runtime, ILogger log, TimeProvider time, CancellationToken ct = default)
     {
@@ -102,16 +117,13 @@ public static class DemoCommunity
             await Do(anouk, new AdmitMerchant(shop.Key.PublicKey, ShopNeighbourhoods[shop.Name]) { Header = H(anouk) }, "admit " + shop.Name);
 
         long month = Now() + (30L * 86_400_000);
-        var jobs = new (string Category, string Neighbourhood, long Cents, ushort Slots)[]
-        {
-            ("zwerfafval", "centrum", 1000, 3), ("bankje-schilderen", "centrum", 1500, 2), ("groen-onderhoud", "gms", 1250, 4), ("speeltuin-vegen", "gms", 800, 2),
-        };
         var ids = new List<JobId>();
-        foreach (var (category, neighbourhood, cents, slots) in jobs)
+        foreach (var job in Jobs)
         {
             var id = JobId.New();
             ids.Add(id);
-            await Do(anouk, new PublishJob(id, Budget, category, neighbourhood, new Amount(cents), slots, month) { Header = H(anouk) }, "publish " + category);
+            await Do(anouk, new PublishJob(id, Budget, job.Category, job.Neighbourhood, new Amount(job.Cents), job.Slots, month) { Header = H(anouk) }, "publish " + job.Category);
+            await runtime.JobTexts.SaveAsync(id.ToString(), job.Title, job.Description, job.TitleEn, job.DescriptionEn, anouk.Account, Now(), ct);
         }
         // Sanne has already cleaned up in GMS and bought bread: history, a statement and statistics to look at.
         var sanne = keys["sanne"];
@@ -120,7 +132,7 @@ public static class DemoCommunity
         await Do(bas, new ApproveCompletion(ids[2], sanne.Key.PublicKey) { Header = H(bas) }, "approve");
         await Do(sanne, new Pay(Id("bakkerij-bollen"), new Amount(450), null) { Header = H(sanne) }, "pay");
         await Do(keys["mohammed"], new Enrol(ids[0]) { Header = H(keys["mohammed"]) }, "enrol mohammed");
-        log.LogInformation("demo community created: {Accounts} accounts, {Jobs} jobs, keys in {Path}", keys.Accounts.Count, jobs.Length, Path.Combine(runtime.DataDirectory, DemoKeyFile.FileName));
+        log.LogInformation("demo community created: {Accounts} accounts, {Jobs} jobs, keys in {Path}", keys.Accounts.Count, Jobs.Length, Path.Combine(runtime.DataDirectory, DemoKeyFile.FileName));
         return keys;
     }
 

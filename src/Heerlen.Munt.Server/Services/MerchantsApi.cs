@@ -125,6 +125,32 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
         return Task.FromResult(reply);
     }
 
+    /// <inheritdoc />
+    public override Task<ListMerchantsResponse> ListMerchants(ListMerchantsRequest request, ServerCallContext context)
+    {
+        sessions.RequireRole(context, Roles.Officer | Roles.Issuer | Roles.Auditor);
+        string neighbourhood = request.Neighbourhood.Trim().ToLowerInvariant();
+        if (neighbourhood.Length > 0 && !FieldRules.IsSlug(neighbourhood))
+            throw ApiErrors.Error("invalid_argument", Languages.Of(context), "neighbourhood is a slug such as 'gms'");
+        var book = runtime.View.Merchants; // one read: every shop and the height from the same batch
+        var reply = new ListMerchantsResponse { AsOfHeight = book.Totals.AsOfHeight };
+        foreach (var m in book.Merchants.Values)
+        {
+            if (neighbourhood.Length > 0 && m.Neighbourhood != neighbourhood) continue;
+            reply.Merchants.Add(new MerchantSummary
+            {
+                Merchant = m.Id.ToString(),
+                Neighbourhood = m.Neighbourhood,
+                Status = m.Suspended ? "suspended" : "admitted",
+                Frozen = m.Frozen,
+                BalanceCents = m.BalanceCents,
+                OutstandingRedemptions = m.OutstandingRedemptions,
+                OutstandingRedemptionCents = m.OutstandingRedemptionCents,
+            });
+        }
+        return Task.FromResult(reply);
+    }
+
     private async Task<PaymentRequestRecord> FindAsync(string code, ServerCallContext context)
     {
         var language = Languages.Of(context);

@@ -51,6 +51,26 @@ public sealed class StatisticsApi(MuntRuntime runtime, Sessions sessions, IOptio
         return reply;
     }
 
+    /// <inheritdoc />
+    public override Task<Liabilities> GetLiabilities(GetLiabilitiesRequest request, ServerCallContext context)
+    {
+        sessions.RequireRole(context, Roles.Officer | Roles.Issuer | Roles.Auditor);
+        var t = runtime.View.Merchants.Totals; // one snapshot, one height
+        return Task.FromResult(new Liabilities
+        {
+            AsOfHeight = t.AsOfHeight,
+            MintedCents = t.MintedCents,
+            RedeemedCents = t.RedeemedCents,
+            SupplyCents = t.SupplyCents,
+            ResidentBalancesCents = t.ResidentBalancesCents,
+            MerchantBalancesCents = t.MerchantBalancesCents,
+            BudgetsCents = t.BudgetsCents,
+            JobReservesCents = t.JobReservesCents,
+            OutstandingRedemptions = t.OutstandingRedemptions,
+            OutstandingRedemptionCents = t.OutstandingRedemptionCents,
+        });
+    }
+
     /// <summary>One row as its message: a withheld figure, or one without a value, is left unset.</summary>
     public static Contracts.V1.PeriodFigures ToMessage(StatisticsRow row)
     {

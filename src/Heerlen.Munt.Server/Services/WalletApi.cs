@@ -58,12 +58,14 @@ public sealed class WalletApi(MuntRuntime runtime, Sessions sessions, TimeProvid
             .Take(size + 1)
             .ToListAsync(context.CancellationToken);
         var reply = new History { Account = account, AsOfHeight = await runtime.Chain.ReadModelHeightAsync(HistoryProjection.Name, context.CancellationToken) };
-        foreach (var line in lines.Take(size)) reply.Lines.Add(ToLine(line, language));
+        var page = lines.Take(size).ToList();
+        var texts = await runtime.JobTexts.FindManyAsync(page.Where(l => l.Job is not null).Select(l => l.Job!), context.CancellationToken);
+        foreach (var line in page) reply.Lines.Add(ToLine(line, language, JobWords.Title(line.Job is null ? null : texts.GetValueOrDefault(line.Job), language)));
         reply.NextBeforeHeight = lines.Count > size ? lines[size - 1].Height : 0;
         return reply;
     }
 
-    private static Contracts.V1.HistoryLine ToLine(StoredLine l, Language language) => new()
+    private static Contracts.V1.HistoryLine ToLine(StoredLine l, Language language, string jobTitle) => new()
     {
         Height = l.Height,
         TimestampMs = l.TimestampMs,
@@ -76,15 +78,18 @@ public sealed class WalletApi(MuntRuntime runtime, Sessions sessions, TimeProvid
         JobCategory = l.JobCategory ?? "",
         JobNeighbourhood = l.JobNeighbourhood ?? "",
         Reference = l.Reference ?? "",
-        Description = HistoryWords.Describe(l, language),
+        Description = HistoryWords.Describe(l, language, jobTitle),
     };
 }
 
 /// <summary>One history line in words a person understands.</summary>
 public static class HistoryWords
 {
-    /// <summary>E.g. "Je kreeg HM 15,00 voor een klus (straatmeubilair, gms)." or "You paid HM 4,50 at a shop.".</summary>
-    public static string Describe(StoredLine l, Language language)
+    /// <summary>
+    /// E.g. "Je kreeg HM 15,00 voor een klus (straatmeubilair, gms)." or "You paid HM 4,50 at a shop."; with the job's
+    /// <paramref name="jobTitle"/> (off-chain, may be empty) a reward reads "Je kreeg HM 15,00 voor 'Bankje schilderen'.".
+    /// </summary>
+    public static string Describe(StoredLine l, Language language, string jobTitle = "")
     {
         bool nl = language == Language.Dutch;
         string amount = new Amount(Math.Abs(l.AmountCents)).Format(language);
@@ -93,6 +98,7 @@ public static class HistoryWords
             return nl ? $"Niet gelukt: {Rejections.Reason(l.Outcome, language)}" : $"Did not work: {Rejections.Reason(l.Outcome, language)}";
         return l.Command switch
         {
+            CommandType.ApproveCompletion when l.AmountCents > 0 && jobTitle.Length > 0 => nl ? $"Je kreeg {amount} voor '{jobTitle}'." : $"You got {amount} for '{jobTitle}'.",
             CommandType.ApproveCompletion when l.AmountCents > 0 => nl ? $"Je kreeg {amount} voor een klus{job}." : $"You got {amount} for a job{job}.",
             CommandType.ApproveCompletion => nl ? $"Je keurde een klus goed{job}." : $"You approved a job{job}.",
             CommandType.Pay when l.AmountCents < 0 => nl ? $"Je betaalde {amount} bij een winkel." : $"You paid {amount} at a shop.",

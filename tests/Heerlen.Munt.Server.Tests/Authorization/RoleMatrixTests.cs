@@ -105,16 +105,20 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
         new("Jobs.GetJob",                     Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Expired, OldKey, Ok),
         new("Jobs.ListMyJobs",                 NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
         new("Jobs.ListCompletions",            NoSession, NoRole, NoRole,  NoRole,   Ok,       NoRole,   NoRole,   Expired, OldKey, NoRole),
+        new("Jobs.SetJobText",                 NoSession, NoRole, NoRole,  NoRole,   Ok,       NoRole,   NoRole,   Expired, OldKey, NoRole),
+        new("Jobs.GetJobText",                 Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
         new("Merchants.CreatePaymentRequest",  NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
         new("Merchants.GetPaymentRequest",     NoSession, Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Expired, OldKey, Ok),
         new("Merchants.WatchPaymentRequest",   NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
         new("Merchants.GetStatement",          NoSession, Ok,    NotYours, NotYours, Ok,       NotYours, NotYours, Expired, OldKey, NotYours),
         new("Merchants.ListRedemptions",       NoSession, Ok,    NotYours, NotYours, Ok,       NotYours, NotYours, Expired, OldKey, NotYours),
+        new("Merchants.ListMerchants",         NoSession, NoRole, NoRole,  NoRole,   Ok,       Ok,       Ok,       Expired, OldKey, NoRole),
         new("Audit.GetCheckpoint",             Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
         new("Audit.ListCheckpoints",           Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
         new("Audit.GetInclusionProof",         Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
         new("Audit.GetConsistencyProof",       Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
         new("Statistics.GetFigures",           NoSession, NoRole, NoRole,  NoRole,   Ok,       Ok,       NoRole,   Expired, OldKey, NoRole),
+        new("Statistics.GetLiabilities",       NoSession, NoRole, NoRole,  NoRole,   Ok,       Ok,       Ok,       Expired, OldKey, NoRole),
         new("People.SavePersonalData",         NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
         new("People.GetPersonalData",          NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
         new("People.UploadJobPhoto",           NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
@@ -142,16 +146,20 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
         ["Jobs.GetJob"] = (w, o) => w.Client.Jobs.GetJobAsync(new GetJobRequest { Job = w.Job }, o).ResponseAsync,
         ["Jobs.ListMyJobs"] = (w, o) => w.Client.Jobs.ListMyJobsAsync(new ListMyJobsRequest { Account = w.Resident }, o).ResponseAsync,
         ["Jobs.ListCompletions"] = (w, o) => w.Client.Jobs.ListCompletionsAsync(new ListCompletionsRequest { Status = "submitted" }, o).ResponseAsync,
+        ["Jobs.SetJobText"] = (w, o) => w.Client.Jobs.SetJobTextAsync(new SetJobTextRequest { Job = w.Job, Title = "Zwerfafval prikken", Description = "Een uur prikken rond het plein." }, o).ResponseAsync,
+        ["Jobs.GetJobText"] = (w, o) => w.Client.Jobs.GetJobTextAsync(new GetJobTextRequest { Job = w.Job }, o).ResponseAsync,
         ["Merchants.CreatePaymentRequest"] = (w, o) => w.Client.Merchants.CreatePaymentRequestAsync(new CreatePaymentRequestRequest { Merchant = w.Shop, AmountCents = 250 }, o).ResponseAsync,
         ["Merchants.GetPaymentRequest"] = (w, o) => w.Client.Merchants.GetPaymentRequestAsync(new GetPaymentRequestRequest { Code = w.PaymentCode }, o).ResponseAsync,
         ["Merchants.WatchPaymentRequest"] = (w, o) => Answers.FirstAsync(w.Client.Merchants.WatchPaymentRequest(new GetPaymentRequestRequest { Code = w.PaymentCode }, o)),
         ["Merchants.GetStatement"] = (w, o) => w.Client.Merchants.GetStatementAsync(new GetStatementRequest { Merchant = w.Shop }, o).ResponseAsync,
         ["Merchants.ListRedemptions"] = (w, o) => w.Client.Merchants.ListRedemptionsAsync(new ListRedemptionsRequest { Merchant = w.Shop }, o).ResponseAsync,
+        ["Merchants.ListMerchants"] = (w, o) => w.Client.Merchants.ListMerchantsAsync(new ListMerchantsRequest(), o).ResponseAsync,
         ["Audit.GetCheckpoint"] = (w, o) => w.Client.Audit.GetCheckpointAsync(new GetCheckpointRequest(), o).ResponseAsync,
         ["Audit.ListCheckpoints"] = (w, o) => w.Client.Audit.ListCheckpointsAsync(new ListCheckpointsRequest(), o).ResponseAsync,
         ["Audit.GetInclusionProof"] = (w, o) => w.Client.Audit.GetInclusionProofAsync(new GetInclusionProofRequest { Height = 0 }, o).ResponseAsync,
         ["Audit.GetConsistencyProof"] = (w, o) => w.Client.Audit.GetConsistencyProofAsync(new GetConsistencyProofRequest { OldSize = w.CheckpointSize }, o).ResponseAsync,
         ["Statistics.GetFigures"] = (w, o) => w.Client.Statistics.GetFiguresAsync(new GetFiguresRequest { Area = "heerlen" }, o).ResponseAsync,
+        ["Statistics.GetLiabilities"] = (w, o) => w.Client.Statistics.GetLiabilitiesAsync(new GetLiabilitiesRequest(), o).ResponseAsync,
         ["People.SavePersonalData"] = (w, o) => w.Client.People.SavePersonalDataAsync(new SavePersonalDataRequest { Account = w.Resident, Name = "Test Inwoner", Email = "inwoner@example.nl" }, o).ResponseAsync,
         ["People.GetPersonalData"] = (w, o) => w.Client.People.GetPersonalDataAsync(new GetPersonalDataRequest { Account = w.Resident }, o).ResponseAsync,
         ["People.UploadJobPhoto"] = (w, o) => w.Client.People.UploadJobPhotoAsync(new UploadJobPhotoRequest { Account = w.Resident, ContentType = "image/jpeg", Photo = ByteString.CopyFrom(w.Photo) }, o).ResponseAsync,
@@ -329,6 +337,7 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
 
             var (job, _) = await officer.PublishJobAsync(DemoCommunity.Budget, "zwerfafval", "centrum", new Amount(500), 2, DateTimeOffset.UtcNow.AddDays(7));
             Job = job.ToString();
+            await officer.ReadAsync(o => Client.Jobs.SetJobTextAsync(new SetJobTextRequest { Job = Job, Title = "Zwerfafval prikken" }, o)); // GetJobText has a text to serve anyone
             var worker = Client.As(resident);
             await worker.EnrolAsync(job);
             await worker.SubmitCompletionAsync(job, Photo);

@@ -34,6 +34,20 @@ public sealed partial class CliTests(ServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task an_officer_publishes_a_job_with_its_title_and_description_in_one_go()
+    {
+        var published = Ok(await MuntAsync("--as", "officer-anouk", "--json", "publish", "--budget", "klussen-2026", "--category", "straatmeubilair",
+            "--neighbourhood", "centrum", "--reward", "15", "--slots", "1", "--days", "7", "--title", "Bankje schilderen", "--description", "Twee lagen groen.",
+            "--title-en", "Paint the bench"));
+        string job = Json(published.Output).GetProperty("job").GetString()!;
+
+        var text = await fixture.Server.Runtime.JobTexts.FindAsync(job);
+        Assert.NotNull(text);
+        Assert.Equal(("Bankje schilderen", "Twee lagen groen.", "Paint the bench", ""), (text.Title, text.Description, text.TitleEnglish, text.DescriptionEnglish));
+        Assert.Equal(fixture.Demo("officer-anouk").Account.ToString(), text.UpdatedBy);
+    }
+
+    [Fact]
     public async Task a_new_resident_enrols_completes_with_a_photo_and_after_the_officer_approves_the_balance_shows_the_reward()
     {
         string words = Path.Combine(_scratch, "words.txt");
