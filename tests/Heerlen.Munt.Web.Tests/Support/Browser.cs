@@ -12,6 +12,9 @@ public sealed class Browser : IAsyncLifetime
     /// <summary>Where Debian puts Chromium.</summary>
     public const string DebianChromium = "/usr/bin/chromium";
 
+    /// <summary>How long an <c>Assertions.Expect(…)</c> waits for the page to come right.</summary>
+    public const float ExpectTimeoutMs = 15_000;
+
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -45,6 +48,8 @@ public sealed class Browser : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
+        // Playwright's 5 s for an expectation is short on two shared cores while the other test projects run beside these.
+        Assertions.SetDefaultExpectTimeout(ExpectTimeoutMs);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
