@@ -3,16 +3,19 @@ using Microsoft.Playwright;
 namespace Heerlen.Munt.Web.Tests.Support;
 
 /// <summary>
-/// Pictures of the apps for the documentation: <c>docs/screenshots/&lt;name&gt;-phone.png</c> or <c>-desktop.png</c>
-/// at the top of the repository, the whole page. Off with <c>HM_SCREENSHOTS=0</c>.
+/// Pictures of the apps: <c>&lt;name&gt;-phone.png</c> or <c>-desktop.png</c>, the whole page. By default they go to
+/// <c>TestResults/screenshots</c> (not tracked: codes, times and QR codes differ on every run); with
+/// <c>HM_SCREENSHOTS=docs</c> to <c>docs/screenshots</c>, the pictures docs/apps.md shows. Off with <c>HM_SCREENSHOTS=0</c>.
 /// </summary>
 public static class Screenshots
 {
     /// <summary>Whether screenshots are taken (<c>HM_SCREENSHOTS</c> is anything but "0"; on by default).</summary>
     public static bool Enabled => Environment.GetEnvironmentVariable("HM_SCREENSHOTS") != "0";
 
-    /// <summary>The folder they go to: docs/screenshots beside Heerlen.Munt.sln.</summary>
-    public static string Folder => Path.Combine(RepositoryRoot(), "docs", "screenshots");
+    /// <summary>The folder they go to: docs/screenshots or TestResults/screenshots beside Heerlen.Munt.sln.</summary>
+    public static string Folder => Environment.GetEnvironmentVariable("HM_SCREENSHOTS") == "docs"
+        ? Path.Combine(RepositoryRoot(), "docs", "screenshots")
+        : Path.Combine(RepositoryRoot(), "TestResults", "screenshots");
 
     /// <summary>Saves the whole page as <c>&lt;name&gt;-phone.png</c> or <c>&lt;name&gt;-desktop.png</c> and writes its path to the test output; returns the path, or null when screenshots are off.</summary>
     public static async Task<string?> Save(IPage page, string name)

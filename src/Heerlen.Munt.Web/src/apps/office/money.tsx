@@ -61,12 +61,13 @@ export function Budget(props: { actor: Actor; me: StoredKey }) {
 }
 
 interface MerchantJson {
-  account: string;
+  merchant: string;
   neighbourhood?: string;
-  status?: string;
+  status?: 'admitted' | 'suspended';
+  frozen?: boolean;
   balanceCents?: string;
-  pendingRedemptions?: number;
-  pendingRedemptionsCents?: string;
+  outstandingRedemptions?: number;
+  outstandingRedemptionCents?: string;
 }
 
 export function Shops(props: { actor: Actor }) {
@@ -129,20 +130,20 @@ export function Shops(props: { actor: Actor }) {
               {list.map((m) => {
                 const suspended = m.status === 'suspended';
                 return (
-                  <tr key={m.account}>
-                    <td class="code">{m.account.slice(0, 16)}…</td>
+                  <tr key={m.merchant}>
+                    <td class="code">{m.merchant.slice(0, 16)}…</td>
                     <td>{m.neighbourhood}</td>
                     <td>{suspended ? T('statusSuspended') : T('statusAdmitted')}</td>
                     <td class="num"><Money cents={int(m.balanceCents)} /></td>
-                    <td class="num"><Money cents={int(m.pendingRedemptionsCents)} /></td>
+                    <td class="num"><Money cents={int(m.outstandingRedemptionCents)} /></td>
                     <td>
-                      {errors[m.account] && <p class="error" role="alert">{errors[m.account]}</p>}
-                      {busy === m.account ? <Busy /> : suspended ? (
-                        <button type="button" class="secondary" onClick={() => act(m.account, async () => { await props.actor.submit({ type: 'AdmitMerchant', merchant: m.account, neighbourhood: m.neighbourhood ?? 'centrum' }); return T('admitted'); })}>
+                      {errors[m.merchant] && <p class="error" role="alert">{errors[m.merchant]}</p>}
+                      {busy === m.merchant ? <Busy /> : suspended ? (
+                        <button type="button" class="secondary" onClick={() => act(m.merchant, async () => { await props.actor.submit({ type: 'AdmitMerchant', merchant: m.merchant, neighbourhood: m.neighbourhood ?? 'centrum' }); return T('admitted'); })}>
                           {T('readmit')}
                         </button>
                       ) : (
-                        <button type="button" class="danger" onClick={() => act(m.account, async () => { await props.actor.submit({ type: 'SuspendMerchant', merchant: m.account }); return T('suspendedDone'); })}>
+                        <button type="button" class="danger" onClick={() => act(m.merchant, async () => { await props.actor.submit({ type: 'SuspendMerchant', merchant: m.merchant }); return T('suspendedDone'); })}>
                           {T('suspend')}
                         </button>
                       )}
@@ -168,9 +169,9 @@ export function Redemptions(props: { actor: Actor }) {
     try {
       const merchants = (await props.actor.get<{ merchants?: MerchantJson[] }>('/v1/merchants')).merchants ?? [];
       const lists = await Promise.all(
-        merchants.filter((m) => int(m.pendingRedemptionsCents) > 0).map(async (m) => ({
-          merchant: m.account,
-          list: (await props.actor.get<{ redemptions?: RedemptionJson[] }>(`/v1/merchants/${m.account}/redemptions`)).redemptions ?? [],
+        merchants.filter((m) => int(m.outstandingRedemptionCents) > 0).map(async (m) => ({
+          merchant: m.merchant,
+          list: (await props.actor.get<{ redemptions?: RedemptionJson[] }>(`/v1/merchants/${m.merchant}/redemptions`)).redemptions ?? [],
         })),
       );
       setOpen(lists.flatMap((l) => l.list.filter((r) => !r.settled).map((r) => ({ merchant: l.merchant, r }))));
@@ -226,14 +227,16 @@ export function Redemptions(props: { actor: Actor }) {
 }
 
 interface LiabilitiesJson {
-  height?: string;
+  asOfHeight?: string;
+  mintedCents?: string;
+  redeemedCents?: string;
   supplyCents?: string;
   residentBalancesCents?: string;
   merchantBalancesCents?: string;
-  redemptionsOpenCount?: number;
-  redemptionsOpenCents?: string;
   budgetsCents?: string;
   jobReservesCents?: string;
+  outstandingRedemptions?: string;
+  outstandingRedemptionCents?: string;
 }
 
 export function Overview(props: { actor: Actor }) {
@@ -247,7 +250,7 @@ export function Overview(props: { actor: Actor }) {
         [T('supply'), l.supplyCents],
         [T('residentsHold'), l.residentBalancesCents],
         [T('shopsHold'), l.merchantBalancesCents],
-        [T('redemptionsOpen'), l.redemptionsOpenCents],
+        [T('redemptionsOpen'), l.outstandingRedemptionCents],
         [T('budgets'), l.budgetsCents],
         [T('reserves'), l.jobReservesCents],
       ]
@@ -258,7 +261,7 @@ export function Overview(props: { actor: Actor }) {
       {error && <Notice kind="error">{error}</Notice>}
       {!l && !error ? <Busy /> : l && (
         <>
-          <Notice kind="info">{T('owed', { amount: formatCents(int(l.redemptionsOpenCents)) })}</Notice>
+          <Notice kind="info">{T('owed', { amount: formatCents(int(l.outstandingRedemptionCents)) })}</Notice>
           <table>
             <caption class="visually-hidden">{T('overviewTitle')}</caption>
             <tbody>
@@ -267,7 +270,7 @@ export function Overview(props: { actor: Actor }) {
               ))}
             </tbody>
           </table>
-          <p class="meta">{T('asOf', { height: int(l.height) })}</p>
+          <p class="meta">{T('asOf', { height: int(l.asOfHeight) })}</p>
         </>
       )}
     </div>

@@ -142,6 +142,9 @@ export function MyJobs(props: { actor: Actor }) {
   };
   useEffect(() => {
     load();
+    // A decision by the municipality shows up by itself.
+    const timer = setInterval(load, 10_000);
+    return () => clearInterval(timer);
   }, []);
   if (work === null) return <Busy />;
   return (

@@ -30,10 +30,21 @@ export function MoneyScreen(props: { actor: Actor }) {
     }
   };
 
-  useEffect(() => {
+  // Kept fresh while open: a reward approved or a payment made elsewhere (a munt card at a till) shows up by itself.
+  const refresh = () => {
     props.actor.get<BalanceJson>(`${base}/balance`).then((b) => setBalance(int(b.balanceCents)), (e) => setError(String(e.message ?? e)));
     props.actor.get<AccountJson>(base).then(setAccount, () => {});
+  };
+  useEffect(() => {
+    refresh();
     more(0);
+    const timer = setInterval(() => {
+      refresh();
+      props.actor
+        .get<{ lines?: HistoryLineJson[] }>(`${base}/history?pageSize=20`)
+        .then((h) => setLines((old) => mergeNewest(h.lines ?? [], old)), () => {});
+    }, 5000);
+    return () => clearInterval(timer);
   }, []);
 
   const limit = int(account?.dailyLimitCents);
@@ -54,7 +65,7 @@ export function MoneyScreen(props: { actor: Actor }) {
           {lines.map((l) => {
             const amount = int(l.amountCents);
             return (
-              <li class="card" key={`${l.height}-${l.command}`}>
+              <li class="card" key={`${l.height}-${l.command}-${l.mine}`}>
                 <p>{l.description}</p>
                 <p class="meta">
                   {formatTime(int(l.timestampMs))}
@@ -81,4 +92,12 @@ export function MoneyScreen(props: { actor: Actor }) {
       )}
     </div>
   );
+}
+
+/** The newest page first, then the older lines already shown that it does not hold. */
+function mergeNewest(newest: HistoryLineJson[], shown: HistoryLineJson[]): HistoryLineJson[] {
+  const key = (l: HistoryLineJson) => `${l.height}-${l.command}-${l.mine}`;
+  const seen = new Set(newest.map(key));
+  const oldest = newest.length > 0 ? int(newest[newest.length - 1].height) : Infinity;
+  return [...newest, ...shown.filter((l) => !seen.has(key(l)) && int(l.height) < oldest)];
 }
