@@ -33,7 +33,7 @@ export type Body =
   | { type: 'SettleRedemption'; merchant: string; redemption: string; bankReference: string }
   | { type: 'AdmitMerchant'; merchant: string; neighbourhood: string }
   | { type: 'SuspendMerchant'; merchant: string }
-  | { type: 'RotateKey'; account: string; newKey: string }
+  | { type: 'RotateKey'; account: string; /** the new key as an account-style id (hm1…) */ newKey: string }
   | { type: 'FreezeAccount'; account: string; frozen: boolean }
   | { type: 'SetSpendingLimit'; account: string; dailyLimit: number };
 
@@ -89,7 +89,6 @@ export function sessionToken(wallet: Wallet, chainId: string, fromMs: number, un
 }
 
 export const newJobId = (): string => core.newCommandId();
-export const keyHex = (wallet: Wallet): string => core.toHex(wallet.publicKey);
 
 /** Checks a receipt against the chain: the entry is in a checkpoint signed by the operator key this device trusts. */
 export async function checkReceipt(height: number, entryHash: string, operatorKey: string): Promise<{ kind: 'included'; checkpoint: number } | { kind: 'not_yet' } | { kind: 'bad' }> {

@@ -6,7 +6,7 @@ import { Actor } from '../../ui/actor';
 import { Busy, Field, Notice, QrCode, ScreenTitle } from '../../ui/components';
 import { formatCents, parseAmount } from '../../ui/money';
 import type { StoredKey } from '../../ui/keystore';
-import { checkPin, keyHex, randomWallet, seal, sealedAccount, walletWithKeyOf } from '../../ui/wallet';
+import { checkPin, randomWallet, seal, sealedAccount, walletWithKeyOf } from '../../ui/wallet';
 import { CosignFields, useCosign } from './cosign';
 import { accountOk } from './money';
 import { T } from './texts';
@@ -153,7 +153,7 @@ function ReplaceCard(props: { actor: Actor; me: StoredKey; onMade: (c: Card) => 
       const second = await cosign.open();
       const fresh = randomWallet();
       // Two officers give the account a new key; the id, the balance and the limit stay; the old card's key is dead.
-      await props.actor.submit({ type: 'RotateKey', account: id, newKey: keyHex(fresh) }, second);
+      await props.actor.submit({ type: 'RotateKey', account: id, newKey: fresh.account }, second);
       await props.actor.submit({ type: 'FreezeAccount', account: id, frozen: false });
       const sealed = await seal(walletWithKeyOf(fresh, id), pin);
       props.onMade({ sealed, account: id, limitCents: limitCents! });
