@@ -33,6 +33,23 @@ Console.WriteLine($"  JSON (HTTP/1.1):      {server.HttpUrl}   e.g. curl {server
 Console.WriteLine($"  data directory:       {runtime.DataDirectory} ({runtime.DatabaseDescription})");
 if (server.DemoKeys is not null)
     Console.WriteLine($"  demo keys (mode 600): {Path.Combine(runtime.DataDirectory, DemoKeyFile.FileName)}");
+if (server.WebApps is not null)
+{
+    string demo(string who) => server.DemoKeys is null ? "" : $"   demo: {who}";
+    Console.WriteLine("Open in a browser (each app asks for the twelve words of a person; the demo's are in the demo keys file):");
+    foreach (var (label, path, who) in new[]
+    {
+        ("job app (residents):", "/app/", "make a new wallet, or restore sanne"),
+        ("till (shops):", "/kassa/", "bakkerij-bollen"),
+        ("back office:", "/gemeente/", "officer-anouk, and officer-bas to co-sign"),
+        ("audit dashboard:", "/controle/", "cbs"),
+    })
+        Console.WriteLine($"  {label,-21} {server.HttpUrl}{path}{demo(who)}");
+}
+else
+{
+    Console.WriteLine("  web apps:             not built (see the log above); the API works without them");
+}
 Console.WriteLine("Stop with Ctrl-C.");
 Console.WriteLine();
 

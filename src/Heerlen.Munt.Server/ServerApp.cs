@@ -13,7 +13,8 @@ namespace Heerlen.Munt.Server;
 /// <param name="DemoKeys">The demo key file, if the demo community is on.</param>
 /// <param name="GrpcUrl">Where gRPC (HTTP/2) listens.</param>
 /// <param name="HttpUrl">Where JSON (HTTP/1.1) listens.</param>
-public sealed record RunningServer(WebApplication App, MuntRuntime Runtime, DemoKeyFile? DemoKeys, string GrpcUrl, string HttpUrl) : IAsyncDisposable
+/// <param name="WebApps">The folder the web apps are served from, or null when they were not built.</param>
+public sealed record RunningServer(WebApplication App, MuntRuntime Runtime, DemoKeyFile? DemoKeys, string GrpcUrl, string HttpUrl, string? WebApps = null) : IAsyncDisposable
 {
     /// <summary>Stops the web server, then the runtime (which commits what is queued and stops PostgreSQL).</summary>
     public async ValueTask DisposeAsync()
@@ -95,7 +96,7 @@ public static class ServerApp
 
             var app = builder.Build();
             if (settings.TrustedProxies.Length > 0) app.UseForwardedHeaders();
-            WebApps.Use(app, settings, log);
+            string? webApps = WebApps.Use(app, settings, log);
             app.MapGrpcService<LedgerApi>();
             app.MapGrpcService<WalletApi>();
             app.MapGrpcService<JobsApi>();
@@ -108,7 +109,7 @@ public static class ServerApp
             app.MapGet("/healthz", () => runtime.Sequencer.Broken is null && !runtime.View.Faulted ? Results.Text("ok\n") : Results.Text("unhealthy\n", statusCode: 503));
             await app.StartAsync(ct);
             string grpcUrl = Endpoint(app, "Grpc"), httpUrl = Endpoint(app, "Http");
-            return new RunningServer(app, runtime, demo, grpcUrl, httpUrl);
+            return new RunningServer(app, runtime, demo, grpcUrl, httpUrl, webApps);
         }
         catch
         {

@@ -19,7 +19,8 @@ internal static class WebApps
         "media-src 'self' blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; " +
         "form-action 'self'; object-src 'none'";
 
-    public static void Use(WebApplication app, ServerSettings settings, ILogger log)
+    /// <summary>Serves the apps if they were built; returns their folder, or null (with a warning) when they are missing.</summary>
+    public static string? Use(WebApplication app, ServerSettings settings, ILogger log)
     {
         string folder = settings.WebApps is { Length: > 0 } configured
             ? Path.GetFullPath(configured, Environment.CurrentDirectory)
@@ -27,7 +28,7 @@ internal static class WebApps
         if (!File.Exists(Path.Combine(folder, "index.html")))
         {
             log.LogWarning("web apps not found in {Folder}: the API runs without them (build src/Heerlen.Munt.Web with `npm ci && npm run build`, or build the server project)", folder);
-            return;
+            return null;
         }
         var files = new PhysicalFileProvider(folder);
         var types = new FileExtensionContentTypeProvider();
@@ -59,5 +60,6 @@ internal static class WebApps
             },
         });
         log.LogInformation("web apps served from {Folder}", folder);
+        return folder;
     }
 }
