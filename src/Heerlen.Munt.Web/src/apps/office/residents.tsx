@@ -3,10 +3,11 @@
 // needs no counter.)
 import { useState } from 'preact/hooks';
 import { Actor } from '../../ui/actor';
+import { Jobs, MyJobs } from '../resident/jobs';
 import { Busy, Field, Notice, QrCode, ScreenTitle } from '../../ui/components';
 import { formatCents, parseAmount } from '../../ui/money';
 import type { StoredKey } from '../../ui/keystore';
-import { checkPin, randomWallet, seal, sealedAccount, walletWithKeyOf } from '../../ui/wallet';
+import { WrongPin, checkPin, randomWallet, unseal, seal, sealedAccount, walletWithKeyOf } from '../../ui/wallet';
 import { CosignFields, useCosign } from './cosign';
 import { accountOk } from './money';
 import { T } from './texts';
@@ -24,6 +25,7 @@ export function Residents(props: { actor: Actor; me: StoredKey }) {
     <div>
       <ScreenTitle>{T('residentsTitle')}</ScreenTitle>
       <MakeCard actor={props.actor} onMade={setCard} />
+      <AssistCard />
       <BlockCard actor={props.actor} />
       <ReplaceCard actor={props.actor} me={props.me} onMade={setCard} />
     </div>
@@ -96,6 +98,56 @@ function MakeCard(props: { actor: Actor; onMade: (c: Card) => void }) {
       <Field label={T('dailyLimit')} hint={T('dailyLimitHint')} value={limit} onInput={setLimit} error={errors.limit} inputMode="decimal" maxLength={8} />
       <PinPair pin={pin} pin2={pin2} setPin={setPin} setPin2={setPin2} errors={errors} />
       {busy ? <Busy text={T('making')} /> : <button type="submit">{T('makeCard')}</button>}
+    </form>
+  );
+}
+
+/**
+ * A card holder at the counter takes a job and reports it done: the officer scans the card, the resident types the PIN,
+ * and the card's own key signs the enrolment and the completion (with the photo the officer takes). The key is dropped
+ * when the officer closes the card. Another officer should approve the work.
+ */
+function AssistCard() {
+  const [card, setCard] = useState<Actor | null>(null);
+  const [code, setCode] = useState('');
+  const [pin, setPin] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const open = async (e: Event) => {
+    e.preventDefault();
+    setErrors({});
+    try {
+      sealedAccount(code.trim());
+    } catch {
+      return setErrors({ code: T('badCard') });
+    }
+    setBusy(true);
+    try {
+      setCard(new Actor(await unseal(code.trim(), pin)));
+    } catch (x) {
+      setErrors({ pin: x instanceof WrongPin ? T('wrongPin') : x instanceof Error ? x.message : String(x) });
+    } finally {
+      setPin('');
+      setBusy(false);
+    }
+  };
+  if (card)
+    return (
+      <section class="card" aria-labelledby="assist-open">
+        <h2 id="assist-open">{T('assistFor', { account: `${card.account.slice(0, 14)}…` })}</h2>
+        <p>{T('assistOpenText')}</p>
+        <button type="button" class="secondary" onClick={() => { setCard(null); setCode(''); }}>{T('assistClose')}</button>
+        <MyJobs actor={card} embedded />
+        <Jobs actor={card} embedded />
+      </section>
+    );
+  return (
+    <form class="card" onSubmit={open} noValidate aria-labelledby="assist-card">
+      <h2 id="assist-card">{T('assistTitle')}</h2>
+      <p>{T('assistText')}</p>
+      <Field label={T('cardCode')} hint={T('cardCodeHint')} value={code} onInput={setCode} error={errors.code} autoCapitalize="none" spellcheck={false} maxLength={400} />
+      <Field label={T('cardPin')} type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onInput={setPin} error={errors.pin} />
+      {busy ? <Busy /> : <button type="submit">{T('assistOpen')}</button>}
     </form>
   );
 }

@@ -12,7 +12,8 @@ export function jobTitle(job: { title?: string; category?: string; neighbourhood
   return job.title || `${job.category ?? ''} (${job.neighbourhood ?? ''})`;
 }
 
-export function Jobs(props: { actor: Actor }) {
+/** The job board; `embedded` (the back office helping a card holder) gives it a second-level heading and no focus move. */
+export function Jobs(props: { actor: Actor; embedded?: boolean }) {
   const [all, setAll] = useState<JobJson[] | null>(null);
   const [mine, setMine] = useState<Set<string>>(new Set());
   const [area, setArea] = useState(() => localStorage.getItem('hm.area') ?? '');
@@ -60,7 +61,7 @@ export function Jobs(props: { actor: Actor }) {
 
   return (
     <div>
-      <ScreenTitle>{T('jobsTitle')}</ScreenTitle>
+      {props.embedded ? <h3>{T('jobsTitle')}</h3> : <ScreenTitle>{T('jobsTitle')}</ScreenTitle>}
       <div class="card">
         <Select
           label={T('area')}
@@ -128,7 +129,7 @@ function JobCard(props: { job: JobJson; enrolled: boolean; busy: boolean; onEnro
   );
 }
 
-export function MyJobs(props: { actor: Actor }) {
+export function MyJobs(props: { actor: Actor; embedded?: boolean }) {
   const [work, setWork] = useState<JobWorkJson[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = async () => {
@@ -149,7 +150,7 @@ export function MyJobs(props: { actor: Actor }) {
   if (work === null) return <Busy />;
   return (
     <div>
-      <ScreenTitle>{T('mineTitle')}</ScreenTitle>
+      {props.embedded ? <h3>{T('mineTitle')}</h3> : <ScreenTitle>{T('mineTitle')}</ScreenTitle>}
       {error && <Notice kind="error">{error}</Notice>}
       {work.length === 0 ? (
         <p>
