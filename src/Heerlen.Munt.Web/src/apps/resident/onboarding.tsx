@@ -20,9 +20,11 @@ export function Onboarding(props: { onDone: (wallet: Wallet, restored: boolean) 
     return a < b ? [a, b] : [b, a];
   });
 
+  // Each step has its own key: Preact would otherwise reuse the previous step's heading (no focus moves to it) and
+  // its buttons (the focus stays on a button that now does something else).
   if (step === 'welcome')
     return (
-      <div>
+      <div key="welcome">
         <ScreenTitle>{T('welcome')}</ScreenTitle>
         <p>{T('welcomeText')}</p>
         <p>{T('welcomeKey')}</p>
@@ -46,7 +48,7 @@ export function Onboarding(props: { onDone: (wallet: Wallet, restored: boolean) 
 
   if (step === 'words')
     return (
-      <div>
+      <div key="words">
         <ScreenTitle>{T('wordsTitle')}</ScreenTitle>
         <p>{T('wordsText')}</p>
         <ol class="words" aria-label={T('words')}>
@@ -68,6 +70,7 @@ export function Onboarding(props: { onDone: (wallet: Wallet, restored: boolean) 
   if (step === 'check')
     return (
       <PinStep
+        key="check"
         title={T('checkTitle')}
         intro={T('checkText')}
         askWords={ask}
@@ -88,7 +91,7 @@ export function Onboarding(props: { onDone: (wallet: Wallet, restored: boolean) 
     );
 
   return (
-    <PinStep title={T('pinTitle')} phrase={typed} onBack={() => setStep('restore')} onDone={(pin) => finish(typed, pin, true)} />
+    <PinStep key="restore-pin" title={T('pinTitle')} phrase={typed} onBack={() => setStep('restore')} onDone={(pin) => finish(typed, pin, true)} />
   );
 
   async function finish(words: string, pin: string, restored: boolean) {

@@ -123,7 +123,8 @@ function Ask(props: { actor: Actor }) {
 
   if (step.kind === 'paid')
     return (
-      <div class="paid" role="status" aria-live="assertive">
+      // Keyed apart from the waiting screen, so this heading is a new one and takes the focus.
+      <div key="paid" class="paid" role="status" aria-live="assertive">
         <ScreenTitle>{T('paidTitle')}</ScreenTitle>
         <p class="big-money">{formatCents(int(step.request.amountCents))}</p>
         <p>{T('paidBy', { height: int(step.request.paidHeight) })}</p>
@@ -137,7 +138,7 @@ function Ask(props: { actor: Actor }) {
     const amount = int(step.request.amountCents);
     const code = step.request.shortCode ?? '';
     return (
-      <div>
+      <div key="waiting">
         <ScreenTitle>
           <Money cents={amount} class="big-money" />
         </ScreenTitle>
