@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Heerlen.Munt.Client;
-using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Web.Tests.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -39,13 +38,13 @@ public sealed class MuntCardTests(WebServer server, Browser browser, ITestOutput
         await Accessibility.AssertNoSeriousViolations(office, "back office: the printable munt card");
         await Screenshots.Save(office, "office-munt-card");
         Assert.StartsWith("hmc1.", payload, StringComparison.Ordinal);
+        await office.GetByRole(AriaRole.Button, new() { Name = "Terug" }).ClickAsync();
 
-        // The card's key never reached the server; here, as a resident at the counter would with an officer's help,
-        // the card earns HM 8,00 or more with a job (signed with the key opened from the card with its PIN).
-        var (secret, cardAccount) = MuntCard.Open(payload, CardPin);
+        // The card's key never reached the server. At the counter the card holder takes a job and later reports it
+        // done: Bas opens the card, the resident types the PIN, and the card's own key signs; Anouk approves.
+        var (_, cardAccount) = MuntCard.Open(payload, CardPin);
         Assert.Equal(account, cardAccount.ToString());
-        var card = Server.Client.As(Wallet.FromSecret(Convert.ToHexString(secret), cardAccount));
-        long earned = await Earn(card, cardAccount);
+        long earned = await EarnAtTheCounter(office, payload);
 
         // At the till: HM 3,00 with the card and the customer's PIN; the till turns green.
         var till = await NewDesktopPage();
@@ -65,7 +64,6 @@ public sealed class MuntCardTests(WebServer server, Browser browser, ITestOutput
 
         // Lost: blocked at once.
         var block = office.Locator("form", new() { Has = office.GetByRole(AriaRole.Heading, new() { Name = "Kaart kwijt: blokkeren" }) });
-        await office.GetByRole(AriaRole.Button, new() { Name = "Terug" }).ClickAsync();
         await block.GetByLabel("Code van het account (hm1…)").FillAsync(payload); // the card's QR code names its account
         await block.GetByRole(AriaRole.Button, new() { Name = "Blokkeer" }).ClickAsync();
         await Assertions.Expect(block.GetByText("Geblokkeerd.")).ToBeVisibleAsync(new() { Timeout = AppFlows.ChainWaitMs });
@@ -122,17 +120,53 @@ public sealed class MuntCardTests(WebServer server, Browser browser, ITestOutput
         await till.GetByRole(AriaRole.Button, new() { NameRegex = new Regex($"^Betaal HM {Regex.Escape(amount)} met de kaart") }).ClickAsync();
     }
 
-    /// <summary>Enrols the card in an open job, sends a photo, and has an officer approve it (HM 8,00 or more).</summary>
-    private async Task<long> Earn(MuntActor card, Heerlen.Munt.Ledger.Accounts.AccountId account)
+    /// <summary>
+    /// In the back office: open the card (PIN typed by the resident), enrol in a job, send the photo, close the card;
+    /// then the other officer approves it. Returns the reward.
+    /// </summary>
+    private async Task<long> EarnAtTheCounter(IPage office, string payload)
     {
-        var board = await Server.Client.Jobs.ListJobsAsync(new() { Neighbourhood = "gms" });
-        var job = board.Jobs.First(j => j.FreeSlots > 0 && j.RewardCents >= 800);
-        var id = JobId.Parse(job.Job_);
-        await card.EnrolAsync(id);
-        await card.SubmitCompletionAsync(id, TestImage.Png(16, 16), "image/png");
-        await Server.Client.As(Server.Wallet("officer-anouk")).ApproveAsync(id, account);
-        Assert.Equal(job.RewardCents, (await card.BalanceAsync()).BalanceCents);
-        Output.WriteLine($"the card earned {job.RewardCents} cents with '{job.Title}'");
-        return job.RewardCents;
+        var assist = office.Locator("form", new() { Has = office.GetByRole(AriaRole.Heading, new() { Name = "Klus voor een kaarthouder" }) });
+        await assist.GetByLabel("Code van de kaart").FillAsync(payload);
+        await assist.GetByLabel("Pincode (de bewoner typt)").FillAsync(CardPin);
+        await assist.GetByRole(AriaRole.Button, new() { Name = "Open de kaart" }).ClickAsync();
+        var open = office.Locator("section", new() { Has = office.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Kaarthouder hm1") }) });
+        var job = open.Locator("li.card", new() { Has = office.GetByRole(AriaRole.Button, new() { Name = "Ik doe mee" }) }).First;
+        await Assertions.Expect(job).ToBeVisibleAsync(new() { Timeout = AppFlows.ChainWaitMs });
+        string title = (await job.GetByRole(AriaRole.Heading).InnerTextAsync()).Trim();
+        await job.GetByRole(AriaRole.Button, new() { Name = "Ik doe mee" }).ClickAsync();
+        var work = open.Locator("li.card", new() { HasText = title, Has = office.GetByLabel("Foto van de klaar klus") });
+        await Assertions.Expect(work).ToBeVisibleAsync(new() { Timeout = AppFlows.ChainWaitMs });
+        await Accessibility.AssertNoSeriousViolations(office, "back office: a job for a card holder");
+        await Screenshots.Save(office, "office-card-holder-job");
+        await work.GetByLabel("Foto van de klaar klus").SetInputFilesAsync(new FilePayload { Name = "plantsoen.png", MimeType = "image/png", Buffer = TestImage.Png(40, 30) });
+        await work.GetByRole(AriaRole.Button, new() { Name = "Stuur foto" }).ClickAsync();
+        await Assertions.Expect(open.GetByText(new Regex("Verstuurd|De gemeente kijkt ernaar")).First).ToBeVisibleAsync(new() { Timeout = AppFlows.ChainWaitMs });
+        await open.GetByRole(AriaRole.Button, new() { Name = "Sluit de kaart" }).ClickAsync();
+
+        // Four eyes: Anouk, not Bas who helped, approves.
+        await office.GetByRole(AriaRole.Button, new() { Name = "Afsluiten" }).ClickAsync();
+        await office.GetByLabel("Wie bent u?").SelectOptionAsync(new SelectOptionValue { Label = "Anouk" });
+        await office.GetByLabel("Pincode", new() { Exact = true }).FillAsync("27461");
+        await office.GetByRole(AriaRole.Button, new() { Name = "Open", Exact = true }).ClickAsync();
+        await AppFlows.Tab(office, "Beoordelen", "Klussen beoordelen");
+        var review = office.Locator("li.card", new() { HasText = title }).Filter(new() { HasText = (await CardAccountPrefix(payload)) });
+        var approve = review.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Goedkeuren en (HM [0-9.,]+) betalen") });
+        string label = await approve.InnerTextAsync(new() { Timeout = AppFlows.ChainWaitMs });
+        await approve.ClickAsync();
+        await Assertions.Expect(office.GetByText("Goedgekeurd en betaald.")).ToBeVisibleAsync(new() { Timeout = AppFlows.ChainWaitMs });
+        var m = Regex.Match(label, "HM ([0-9]+),([0-9]{2})");
+        long reward = long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * 100 + long.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Output.WriteLine($"the card earned {reward} cents with '{title}' at the counter");
+
+        // Back to Bas for the rest of the story.
+        await office.GetByRole(AriaRole.Button, new() { Name = "Afsluiten" }).ClickAsync();
+        await office.GetByLabel("Wie bent u?").SelectOptionAsync(new SelectOptionValue { Label = "Bas" });
+        await office.GetByLabel("Pincode", new() { Exact = true }).FillAsync("39152");
+        await office.GetByRole(AriaRole.Button, new() { Name = "Open", Exact = true }).ClickAsync();
+        await AppFlows.Tab(office, "Bewoners", "Bewoners");
+        return reward;
     }
+
+    private static Task<string> CardAccountPrefix(string payload) => Task.FromResult(MuntCard.Account(payload).ToString()[..14]);
 }
