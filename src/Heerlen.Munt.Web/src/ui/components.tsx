@@ -232,27 +232,6 @@ export function QrCode(props: { text: string; label: string; size?: number }) {
   );
 }
 
-/** Runs an async action with busy state and a readable error. */
-export function useAction<A extends unknown[]>(
-  action: (...args: A) => Promise<void>,
-): { run: (...args: A) => Promise<void>; busy: boolean; error: string | null; setError: (e: string | null) => void } {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = async (...args: A) => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await action(...args);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { run, busy, error, setError };
-}
-
 /** The part of the location after '#', e.g. "jobs" for "#/jobs"; re-renders on change. */
 export function useRoute(): string {
   const read = () => location.hash.replace(/^#\/?/, '');

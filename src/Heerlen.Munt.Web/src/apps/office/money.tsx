@@ -215,7 +215,7 @@ export function Redemptions(props: { actor: Actor }) {
                 <p>
                   <Money cents={int(r.amountCents)} class="big-money" /> — <span class="code">{merchant.slice(0, 16)}…</span>
                 </p>
-                <Field label={T('bankRef')} hint={T('bankRefHint')} value={refs[r.id] ?? ''} onInput={(v) => setRefs({ ...refs, [r.id]: v })} error={errors[r.id]} maxLength={35} />
+                <Field label={T('bankRefFor', { amount: formatCents(int(r.amountCents)), shop: `${merchant.slice(0, 12)}…` })} hint={T('bankRefHint')} value={refs[r.id] ?? ''} onInput={(v) => setRefs({ ...refs, [r.id]: v })} error={errors[r.id]} maxLength={35} />
                 {busy === r.id ? <Busy /> : <button type="submit">{T('settle')}</button>}
               </form>
             </li>
