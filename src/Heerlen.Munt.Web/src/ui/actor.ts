@@ -28,6 +28,12 @@ export class Rejected extends Error {
   }
 }
 
+/** A signed command not yet known to be stored. */
+export interface Prepared {
+  envelope: string;
+  commandId: string;
+}
+
 export interface Done {
   height: number;
   entryHash: string;
@@ -71,11 +77,19 @@ export class Actor {
    * payment never happens twice. Throws Rejected when the ledger recorded a no, ApiError when it refused.
    */
   async submit(body: Body, cosigner?: Wallet): Promise<Done> {
+    const prepared = await this.prepare(body, cosigner);
+    return submitEnvelope(prepared.envelope, prepared.commandId);
+  }
+
+  /**
+   * Signs a command without sending it. Keep it while the outcome is unknown and send exactly it again
+   * (submitEnvelope): a retry with a new command id could pay twice.
+   */
+  async prepare(body: Body, cosigner?: Wallet): Promise<Prepared> {
     const { info } = await chain();
     const commandId = newCommandId();
     const expiresAtMs = (await serverNow()) + 5 * 60_000;
-    const envelope = signCommand({ chainId: info.chainId, commandId, actor: this.account, expiresAtMs, body }, this.wallet, cosigner);
-    return submitEnvelope(envelope, commandId);
+    return { envelope: signCommand({ chainId: info.chainId, commandId, actor: this.account, expiresAtMs, body }, this.wallet, cosigner), commandId };
   }
 }
 

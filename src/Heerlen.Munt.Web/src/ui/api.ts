@@ -23,7 +23,7 @@ export class ApiError extends Error {
   }
   /** Worth trying again with the same signed bytes. */
   get transient(): boolean {
-    return this.reason === 'network' || this.status === 503 || this.status === 429 || this.reason === 'outcome_unknown';
+    return this.reason === 'network' || [429, 502, 503, 504].includes(this.status) || this.reason === 'outcome_unknown';
   }
 }
 
@@ -123,4 +123,9 @@ export async function stream<M>(path: string, onMessage: (m: M) => void, signal:
     if (signal.aborted) return;
     throw e instanceof ApiError ? e : new ApiError('network', T('network'));
   }
+}
+
+/** The words to show for anything thrown: an ApiError's or Error's message (already in the person's language). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -140,7 +140,7 @@ export function Field(
         {...rest}
       />
       {error && (
-        <p class="error" id={`${id}-error`}>
+        <p class="error" id={`${id}-error`} role="alert">
           {error}
         </p>
       )}

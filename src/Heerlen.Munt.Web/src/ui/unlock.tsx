@@ -5,6 +5,7 @@ import { Busy, Field, Notice, ScreenTitle, Select } from './components';
 import { dict, useLang } from './i18n';
 import { type StoredKey, deleteKey, listKeys, saveKey } from './keystore';
 import { type Wallet, WrongPin, checkPin, phraseValid, seal, unseal, walletFromPhrase } from './wallet';
+import { messageOf } from './api';
 
 const T = dict(
   {
@@ -88,7 +89,7 @@ function OpenKey(props: { keys: StoredKey[]; onOpen: (w: Wallet, k: StoredKey) =
     try {
       props.onOpen(await unseal(key.sealed, pin), key);
     } catch (x) {
-      setError(x instanceof WrongPin ? T('wrongPin') : x instanceof Error ? x.message : String(x));
+      setError(x instanceof WrongPin ? T('wrongPin') : messageOf(x));
       setPin('');
     } finally {
       setBusy(false);
@@ -149,7 +150,7 @@ export function AddKey(props: { app: string; intro?: string; onCancel?: () => vo
       const key = await saveKey({ app: props.app, account: wallet.account, label: label.trim() || wallet.account.slice(0, 10), sealed });
       props.onSaved(wallet, key);
     } catch (x) {
-      setErrors({ form: x instanceof Error ? x.message : String(x) });
+      setErrors({ form: messageOf(x) });
     } finally {
       setBusy(false);
     }

@@ -11,6 +11,7 @@ import { dict, useLang } from '../../ui/i18n';
 import { formatCents, formatTime, int } from '../../ui/money';
 import { Unlock } from '../../ui/unlock';
 import { checkCheckpoint, checkConsistency } from '../../ui/wallet';
+import { messageOf } from '../../ui/api';
 
 const T = dict(
   {
@@ -159,11 +160,12 @@ function ChainStatus() {
             : await checkConsistency(seen.treeSize, seen.root, size, c.pinnedOperatorKey);
           checks.push(ok ? { kind: 'ok', text: T('consOk', { old: seen.treeSize }) } : { kind: 'error', text: T('consBad', { old: seen.treeSize }) });
         } else checks.push({ kind: 'error', text: T('consBad', { old: seen.treeSize }) });
-        if (signed) localStorage.setItem(slot, JSON.stringify({ treeSize: size, root: cp.rootHash }));
+        // Remember this checkpoint only when it checked out: after an alarm the next look must raise it again.
+        if (signed && !checks.some((c) => c.kind === 'error')) localStorage.setItem(slot, JSON.stringify({ treeSize: size, root: cp.rootHash }));
       }
       setState({ chainId: c.info.chainId, height: int(c.info.height), cp, checks, operatorKey: c.pinnedOperatorKey, broken: c.info.broken });
     } catch (e) {
-      setState({ chainId: '?', height: 0, checks: [{ kind: 'error', text: e instanceof Error ? e.message : String(e) }], operatorKey: '' });
+      setState({ chainId: '?', height: 0, checks: [{ kind: 'error', text: messageOf(e) }], operatorKey: '' });
     } finally {
       setBusy(false);
     }

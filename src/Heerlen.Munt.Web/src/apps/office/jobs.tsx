@@ -1,8 +1,8 @@
 // Jobs: publish (on the chain: budget, kind, neighbourhood, reward, places, deadline; off the chain: title and
 // explanation), edit the text, stop a job; and the review queue with the photo, where nobody judges their own work.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Actor } from '../../ui/actor';
-import { api } from '../../ui/api';
+import { api, messageOf } from '../../ui/api';
 import { serverNow } from '../../ui/chain';
 import { Busy, Field, Money, Notice, ScreenTitle, Select, useId } from '../../ui/components';
 import { lang } from '../../ui/i18n';
@@ -48,6 +48,8 @@ function Publish(props: { actor: Actor; onDone: (message: string) => void }) {
   const [f, setF] = useState({ title: '', description: '', neighbourhood: '', category: '', budget: 'klussen-2026', reward: '', slots: '1', deadline: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  // Once a job is on the chain, a retry (the text failed to save) saves only the text: never a second job.
+  const published = useRef<string | null>(null);
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -59,18 +61,22 @@ function Publish(props: { actor: Actor; onDone: (message: string) => void }) {
     const slots = Number(f.slots);
     if (!Number.isInteger(slots) || slots < 1 || slots > 1000) found.slots = T('badSlots');
     const deadlineMs = f.deadline ? new Date(f.deadline).getTime() : NaN;
-    if (!Number.isFinite(deadlineMs) || deadlineMs <= (await serverNow())) found.deadline = T('badDeadline');
+    if (!published.current && (!Number.isFinite(deadlineMs) || deadlineMs <= (await serverNow()))) found.deadline = T('badDeadline');
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     setBusy(true);
     try {
-      const job = newJobId();
-      await props.actor.submit({ type: 'PublishJob', job, budget: f.budget, category: f.category, neighbourhood: f.neighbourhood, reward: reward!, slots, deadlineMs });
-      await props.actor.put(`/v1/jobs/${job}/text`, { title: f.title.trim(), description: f.description.trim() });
+      if (!published.current) {
+        const job = newJobId();
+        await props.actor.submit({ type: 'PublishJob', job, budget: f.budget, category: f.category, neighbourhood: f.neighbourhood, reward: reward!, slots, deadlineMs });
+        published.current = job;
+      }
+      await props.actor.put(`/v1/jobs/${published.current}/text`, { title: f.title.trim(), description: f.description.trim() });
+      published.current = null;
       props.onDone(T('published', { title: f.title.trim() }));
       setF({ ...f, title: '', description: '' });
     } catch (x) {
-      setErrors({ form: x instanceof Error ? x.message : String(x) });
+      setErrors({ form: messageOf(x) });
     } finally {
       setBusy(false);
     }
@@ -119,7 +125,7 @@ function JobRow(props: { job: JobJson; actor: Actor; onChanged: (m: string) => v
       props.onChanged(await work());
       setEditing(false);
     } catch (x) {
-      setError(x instanceof Error ? x.message : String(x));
+      setError(messageOf(x));
     } finally {
       setBusy(false);
     }
@@ -165,7 +171,7 @@ export function Review(props: { actor: Actor }) {
       setTitles(Object.fromEntries((board.jobs ?? []).map((j) => [j.job, jobTitle(j)])));
       setWork(r.work ?? []);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
       setWork([]);
     }
   };
@@ -210,7 +216,7 @@ function ReviewCard(props: { work: JobWorkJson; title: string; actor: Actor; onD
       else await props.actor.submit({ type: 'RejectCompletion', job: work.job, worker: work.worker, reason: Number(reason) });
       props.onDone(approve ? T('approved') : T('rejected'));
     } catch (x) {
-      setError(x instanceof Error ? x.message : String(x));
+      setError(messageOf(x));
     } finally {
       setBusy(false);
     }

@@ -10,6 +10,7 @@ import type { RedemptionJson } from '../../ui/types';
 import { CosignFields, useCosign } from './cosign';
 import { slugOk } from './jobs';
 import { T } from './texts';
+import { messageOf } from '../../ui/api';
 
 export const accountOk = (s: string) => /^hm1[02-9ac-hj-np-z]{58}$/.test(s.trim());
 
@@ -41,7 +42,7 @@ export function Budget(props: { actor: Actor; me: StoredKey }) {
       setMessage(T('minted', { amount: formatCents(cents!), budget }));
       setAmount('');
     } catch (x) {
-      setErrors({ cosign: x instanceof Error ? x.message : String(x) });
+      setErrors({ cosign: messageOf(x) });
     } finally {
       setBusy(false);
     }
@@ -89,7 +90,7 @@ export function Shops(props: { actor: Actor }) {
       setMessage(await work());
       await load();
     } catch (x) {
-      setErrors({ [key]: x instanceof Error ? x.message : String(x) });
+      setErrors({ [key]: messageOf(x) });
     } finally {
       setBusy(null);
     }
@@ -176,7 +177,7 @@ export function Redemptions(props: { actor: Actor }) {
       );
       setOpen(lists.flatMap((l) => l.list.filter((r) => !r.settled).map((r) => ({ merchant: l.merchant, r }))));
     } catch (e) {
-      setErrors({ list: e instanceof Error ? e.message : String(e) });
+      setErrors({ list: messageOf(e) });
       setOpen([]);
     }
   };
@@ -197,7 +198,7 @@ export function Redemptions(props: { actor: Actor }) {
       setMessage(T('settledDone'));
       await load();
     } catch (x) {
-      setErrors({ [r.id]: x instanceof Error ? x.message : String(x) });
+      setErrors({ [r.id]: messageOf(x) });
     } finally {
       setBusy(null);
     }

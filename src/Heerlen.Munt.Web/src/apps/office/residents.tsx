@@ -2,7 +2,7 @@
 // limit), block a lost card, and replace it with two officers. (Opening an account makes it a resident's: the app
 // needs no counter.)
 import { useState } from 'preact/hooks';
-import { Actor } from '../../ui/actor';
+import { Actor, Rejected } from '../../ui/actor';
 import { Jobs, MyJobs } from '../resident/jobs';
 import { Busy, Field, Notice, QrCode, ScreenTitle } from '../../ui/components';
 import { formatCents, parseAmount } from '../../ui/money';
@@ -11,6 +11,7 @@ import { WrongPin, checkPin, randomWallet, unseal, seal, sealedAccount, walletWi
 import { CosignFields, useCosign } from './cosign';
 import { accountOk } from './money';
 import { T } from './texts';
+import { messageOf } from '../../ui/api';
 
 interface Card {
   sealed: string;
@@ -83,7 +84,7 @@ function MakeCard(props: { actor: Actor; onMade: (c: Card) => void }) {
       await props.actor.submit({ type: 'SetSpendingLimit', account: wallet.account, dailyLimit: limitCents! });
       props.onMade({ sealed, account: wallet.account, limitCents: limitCents! });
     } catch (x) {
-      setErrors({ form: x instanceof Error ? x.message : String(x) });
+      setErrors({ form: messageOf(x) });
     } finally {
       setPin('');
       setPin2('');
@@ -125,7 +126,7 @@ function AssistCard() {
     try {
       setCard(new Actor(await unseal(code.trim(), pin)));
     } catch (x) {
-      setErrors({ pin: x instanceof WrongPin ? T('wrongPin') : x instanceof Error ? x.message : String(x) });
+      setErrors({ pin: x instanceof WrongPin ? T('wrongPin') : messageOf(x) });
     } finally {
       setPin('');
       setBusy(false);
@@ -167,7 +168,7 @@ function BlockCard(props: { actor: Actor }) {
       await props.actor.submit({ type: 'FreezeAccount', account: id, frozen: true });
       setMessage(T('blocked'));
     } catch (x) {
-      setError(x instanceof Error ? x.message : String(x));
+      setError(messageOf(x));
     } finally {
       setBusy(false);
     }
@@ -207,10 +208,16 @@ function ReplaceCard(props: { actor: Actor; me: StoredKey; onMade: (c: Card) => 
       // Two officers give the account a new key; the id, the balance and the limit stay; the old card's key is dead.
       await props.actor.submit({ type: 'RotateKey', account: id, newKey: fresh.account }, second);
       await props.actor.submit({ type: 'FreezeAccount', account: id, frozen: false });
+      // The limit printed on the new card is the one the ledger applies.
+      try {
+        await props.actor.submit({ type: 'SetSpendingLimit', account: id, dailyLimit: limitCents! });
+      } catch (x) {
+        if (!(x instanceof Rejected && x.code === 'spending_limit_unchanged')) throw x;
+      }
       const sealed = await seal(walletWithKeyOf(fresh, id), pin);
       props.onMade({ sealed, account: id, limitCents: limitCents! });
     } catch (x) {
-      setErrors({ form: x instanceof Error ? x.message : String(x) });
+      setErrors({ form: messageOf(x) });
     } finally {
       setPin('');
       setPin2('');

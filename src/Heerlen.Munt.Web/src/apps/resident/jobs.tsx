@@ -2,7 +2,7 @@
 // the finished work; see the decision, with the reason in words when it was rejected).
 import { useEffect, useState } from 'preact/hooks';
 import type { Actor } from '../../ui/actor';
-import { api } from '../../ui/api';
+import { api, messageOf } from '../../ui/api';
 import { Busy, Money, Notice, ScreenTitle, Select, go, useId } from '../../ui/components';
 import { formatCents, formatTime, int } from '../../ui/money';
 import type { JobJson, JobWorkJson } from '../../ui/types';
@@ -31,7 +31,7 @@ export function Jobs(props: { actor: Actor; embedded?: boolean }) {
       setAll(board.jobs ?? []);
       setMine(new Set((work.work ?? []).map((w) => w.job)));
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
       setAll([]);
     }
   };
@@ -53,7 +53,7 @@ export function Jobs(props: { actor: Actor; embedded?: boolean }) {
       setMessage(T('joined', { title: jobTitle(job) }));
       await load();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
     } finally {
       setBusyJob(null);
     }
@@ -82,7 +82,7 @@ export function Jobs(props: { actor: Actor; embedded?: boolean }) {
       {error && <Notice kind="error">{error}</Notice>}
       {message && (
         <Notice kind="ok">
-          {message} <a href="#/mine">{T('tabMine')}</a>
+          {message} {!props.embedded && <a href="#/mine">{T('tabMine')}</a>}
         </Notice>
       )}
       {shown.length === 0 ? (
@@ -137,7 +137,7 @@ export function MyJobs(props: { actor: Actor; embedded?: boolean }) {
       const r = await props.actor.get<{ work?: JobWorkJson[] }>(`/v1/accounts/${props.actor.account}/jobs`);
       setWork(r.work ?? []);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
       setWork([]);
     }
   };
@@ -154,7 +154,7 @@ export function MyJobs(props: { actor: Actor; embedded?: boolean }) {
       {error && <Notice kind="error">{error}</Notice>}
       {work.length === 0 ? (
         <p>
-          {T('noMine')} <a href="#/jobs" onClick={() => go('jobs')}>{T('tabJobs')}</a>
+          {T('noMine')} {!props.embedded && <a href="#/jobs" onClick={() => go('jobs')}>{T('tabJobs')}</a>}
         </p>
       ) : (
         <ul class="cards">
@@ -193,7 +193,7 @@ function WorkCard(props: { work: JobWorkJson; actor: Actor; onChanged: () => Pro
       setSent(true);
       await props.onChanged();
     } catch (x) {
-      setError(x instanceof Error ? x.message : String(x));
+      setError(messageOf(x));
     } finally {
       setBusy(false);
     }

@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import '../../ui/style.css';
 import { Actor, Rejected } from '../../ui/actor';
-import { ApiError } from '../../ui/api';
+import { ApiError, messageOf } from '../../ui/api';
 import { Busy, Field, Notice, QrCode, ScreenTitle, Shell, go, useRoute } from '../../ui/components';
 import { useLang } from '../../ui/i18n';
 import { type StoredKey, deleteKey, listKeys } from '../../ui/keystore';
@@ -57,7 +57,8 @@ function App() {
             try {
               await actor.submit({ type: 'OpenAccount' });
             } catch (e) {
-              if (!(restored && e instanceof Rejected && e.code === 'account_exists')) throw e;
+              // Restored words, or a first answer that was lost: the account is this key's own either way.
+              if (!(e instanceof Rejected && e.code === 'account_exists')) throw e;
             }
             const account = await loadAccount(actor);
             const keys = await listKeys('resident');
@@ -134,7 +135,7 @@ function UnlockResident(props: { stored: StoredKey; onOpen: (w: Wallet) => Promi
         try {
           await props.onOpen(await unseal(props.stored.sealed, pin));
         } catch (x) {
-          setError(x instanceof WrongPin ? T('wrongPin') : x instanceof Error ? x.message : String(x));
+          setError(x instanceof WrongPin ? T('wrongPin') : messageOf(x));
           setPin('');
           setBusy(false);
         }

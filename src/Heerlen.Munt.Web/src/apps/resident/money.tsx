@@ -5,6 +5,7 @@ import { Busy, Money, Notice, ScreenTitle } from '../../ui/components';
 import { formatCents, formatTime, int } from '../../ui/money';
 import type { AccountJson, BalanceJson, HistoryLineJson } from '../../ui/types';
 import { T } from './texts';
+import { messageOf } from '../../ui/api';
 
 export function MoneyScreen(props: { actor: Actor }) {
   const [balance, setBalance] = useState<number | null>(null);
@@ -24,7 +25,7 @@ export function MoneyScreen(props: { actor: Actor }) {
       setLines((old) => (before ? [...old, ...(h.lines ?? [])] : h.lines ?? []));
       setNext(int(h.nextBeforeHeight));
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
     } finally {
       setBusy(false);
     }

@@ -5,6 +5,7 @@ import { Busy, Field, Notice, ScreenTitle } from '../../ui/components';
 import { saveKey } from '../../ui/keystore';
 import { type Wallet, checkPin, createPhrase, phraseValid, phraseWords, seal, walletFromPhrase } from '../../ui/wallet';
 import { T } from './texts';
+import { messageOf } from '../../ui/api';
 
 type Step = 'welcome' | 'words' | 'check' | 'restore' | 'restore-pin';
 
@@ -157,7 +158,7 @@ function PinStep(props: {
     try {
       await props.onDone(pin);
     } catch (x) {
-      setErrors({ form: x instanceof Error ? x.message : String(x) });
+      setErrors({ form: messageOf(x) });
       setBusy(false);
     }
   };

@@ -1,9 +1,9 @@
 // Paying at a shop: scan the till's QR code or type its short code, check shop and amount, confirm with the PIN; then
 // a receipt that can be checked against the chain's signed checkpoint without trusting the server.
-import { useState } from 'preact/hooks';
-import { type Actor, Rejected } from '../../ui/actor';
-import { ApiError } from '../../ui/api';
-import { chain } from '../../ui/chain';
+import { useRef, useState } from 'preact/hooks';
+import { type Actor, type Prepared, Rejected, submitEnvelope } from '../../ui/actor';
+import { ApiError, messageOf } from '../../ui/api';
+import { chain, serverNow } from '../../ui/chain';
 import { Busy, Field, Money, Notice, ScreenTitle } from '../../ui/components';
 import { formatCents, formatTime, int } from '../../ui/money';
 import { QrScanner } from '../../ui/lazy-scanner';
@@ -64,7 +64,7 @@ function EnterCode(props: { actor: Actor; onFound: (r: PaymentRequestJson) => vo
       if (request.status === 'expired') throw new Error(T('expired'));
       props.onFound(request);
     } catch (e) {
-      setError(e instanceof ApiError && e.reason === 'invalid_argument' ? T('badCode') : e instanceof Error ? e.message : String(e));
+      setError(e instanceof ApiError && e.reason === 'invalid_argument' ? T('badCode') : messageOf(e));
     } finally {
       setBusy(false);
     }
@@ -108,21 +108,36 @@ function Confirm(props: { actor: Actor; sealed: string; request: PaymentRequestJ
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // One payment at a time (a second Enter while the PIN is checked must not pay again), and while its outcome is
+  // unknown, a retry sends exactly the same signed bytes: the ledger then answers with the first outcome.
+  const running = useRef(false);
+  const pending = useRef<Prepared | null>(null);
   const amount = int(props.request.amountCents);
   const pay = async (e: Event) => {
     e.preventDefault();
+    if (running.current) return;
+    running.current = true;
     setBusy(true);
     setError(null);
     try {
       // The PIN is checked by opening the sealed key again: nobody holding an unlocked phone can pay without it.
       const wallet = await unseal(props.sealed, pin);
-      if (wallet.account !== props.actor.account) throw new Error(T('wrongPin'));
-      const done = await props.actor.submit({ type: 'Pay', merchant: props.request.merchant, amount, request: props.request.id });
+      if (wallet.account !== props.actor.account) throw new WrongPin();
+      if (!pending.current) {
+        // A request about to expire is refused here: the till stops waiting when it expires.
+        if ((await serverNow()) > int(props.request.expiresAtMs) - 15_000) throw new Error(T('expired'));
+        pending.current = await props.actor.prepare({ type: 'Pay', merchant: props.request.merchant, amount, request: props.request.id });
+      }
+      const done = await submitEnvelope(pending.current.envelope, pending.current.commandId);
+      pending.current = null;
       props.onPaid(done.height, done.entryHash);
     } catch (x) {
+      if (x instanceof Rejected) pending.current = null; // decided on the chain: a new attempt is a new payment
       setPin('');
-      setError(x instanceof WrongPin ? T('wrongPin') : x instanceof Rejected || x instanceof Error ? x.message : String(x));
+      setError(x instanceof WrongPin ? T('wrongPin') : messageOf(x));
       setBusy(false);
+    } finally {
+      running.current = false;
     }
   };
   return (
@@ -172,7 +187,7 @@ function Receipt(props: { request: PaymentRequestJson; height: number; entryHash
       } else if (result.kind === 'not_yet') setCheck({ kind: 'warn', text: T('notYet') });
       else setCheck({ kind: 'error', text: T('notVerified') });
     } catch (e) {
-      setCheck({ kind: 'error', text: e instanceof Error ? e.message : String(e) });
+      setCheck({ kind: 'error', text: messageOf(e) });
     } finally {
       setBusy(false);
     }

@@ -3,8 +3,8 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import '../../ui/style.css';
-import { Actor, Rejected } from '../../ui/actor';
-import { stream } from '../../ui/api';
+import { Actor, type Prepared, Rejected, submitEnvelope } from '../../ui/actor';
+import { ApiError, messageOf, stream } from '../../ui/api';
 import { Busy, Field, Money, Notice, QrCode, ScreenTitle, Shell, go, useRoute } from '../../ui/components';
 import { useLang } from '../../ui/i18n';
 import { formatCents, formatTime, int, parseAmount } from '../../ui/money';
@@ -63,16 +63,18 @@ function Ask(props: { actor: Actor }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [card, setCard] = useState(false);
+  const [watchError, setWatchError] = useState<string | null>(null);
+  const [watchRound, setWatchRound] = useState(0);
 
   // Stream the request until it is paid or expired: the screen turns green without anyone pressing anything.
   useEffect(() => {
     if (step.kind !== 'waiting') return;
     const stop = new AbortController();
     const watch = async () => {
-      const token = await props.actor.token();
       for (let attempt = 0; !stop.signal.aborted && attempt < 20; attempt++) {
         let finished = false;
         try {
+          const token = await props.actor.token();
           await stream<PaymentRequestJson>(
             `/v1/payment-requests/${step.request.id}:watch`,
             (r) => {
@@ -87,16 +89,21 @@ function Ask(props: { actor: Actor }) {
             stop.signal,
             token,
           );
-        } catch {
-          /* connection lost: watch again */
+        } catch (x) {
+          // A lost connection is watched again; an answer that will not change (not found, not this shop's) is not.
+          if (x instanceof ApiError && !x.transient && !x.reason.startsWith('session_')) {
+            setWatchError(messageOf(x));
+            return;
+          }
         }
         if (finished) return;
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
+      if (!stop.signal.aborted) setWatchError(T('watchLost'));
     };
     watch();
     return () => stop.abort();
-  }, [step.kind === 'waiting' ? step.request.id : '']);
+  }, [step.kind === 'waiting' ? step.request.id : '', watchRound]);
 
   const ask = async (e: Event) => {
     e.preventDefault();
@@ -113,9 +120,10 @@ function Ask(props: { actor: Actor }) {
         validSeconds: 300,
       });
       setCard(false);
+      setWatchError(null);
       setStep({ kind: 'waiting', request });
     } catch (x) {
-      setError(x instanceof Error ? x.message : String(x));
+      setError(messageOf(x));
     } finally {
       setBusy(false);
     }
@@ -154,9 +162,18 @@ function Ask(props: { actor: Actor }) {
             <p class="meta">{T('validUntil', { time: formatTime(int(step.request.expiresAtMs), false) })}</p>
           </div>
         )}
-        <p class="busy" role="status" aria-live="polite">
-          <span class="spinner" aria-hidden="true" /> {T('waiting')}
-        </p>
+        {watchError ? (
+          <Notice kind="warn">
+            {watchError}{' '}
+            <button type="button" class="secondary" onClick={() => { setWatchError(null); setWatchRound((n) => n + 1); }}>
+              {T('watchAgain')}
+            </button>
+          </Notice>
+        ) : (
+          <p class="busy" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true" /> {T('waiting')}
+          </p>
+        )}
         <div class="actions">
           {!card && (
             <button type="button" class="secondary" onClick={() => setCard(true)}>
@@ -190,8 +207,12 @@ function CardPayment(props: { request: PaymentRequestJson; onBack: () => void })
   const [busy, setBusy] = useState(false);
   const amount = int(props.request.amountCents);
   const pinRef = useRef<HTMLDivElement>(null);
+  const running = useRef(false);
+  const pending = useRef<(Prepared & { card: string }) | null>(null);
+  const [sent, setSent] = useState(false);
   const pay = async (e: Event) => {
     e.preventDefault();
+    if (running.current || sent) return;
     const text = sealed.trim();
     try {
       sealedAccount(text);
@@ -199,16 +220,26 @@ function CardPayment(props: { request: PaymentRequestJson; onBack: () => void })
       setErrors({ card: T('badCard') });
       return;
     }
+    running.current = true;
     setBusy(true);
     setErrors({});
     try {
-      const cardActor = new Actor(await unseal(text, pin));
-      await cardActor.submit({ type: 'Pay', merchant: props.request.merchant, amount, request: props.request.id });
-      // The watch stream turns the screen green.
+      // The card's key is opened here for this one payment and not kept; while the outcome is unknown a retry sends
+      // the same signed bytes (never a second payment).
+      if (!pending.current || pending.current.card !== text) {
+        const cardActor = new Actor(await unseal(text, pin));
+        pending.current = { ...(await cardActor.prepare({ type: 'Pay', merchant: props.request.merchant, amount, request: props.request.id })), card: text };
+      }
+      await submitEnvelope(pending.current.envelope, pending.current.commandId);
+      pending.current = null;
+      setSealed('');
+      setSent(true); // the watch stream turns the screen green
     } catch (x) {
-      setPin('');
-      setErrors({ pin: x instanceof WrongPin ? T('wrongPin') : x instanceof Rejected || x instanceof Error ? x.message : String(x) });
+      if (x instanceof Rejected) pending.current = null;
+      setErrors({ pin: x instanceof WrongPin ? T('wrongPin') : messageOf(x) });
     } finally {
+      setPin('');
+      running.current = false;
       setBusy(false);
     }
   };
@@ -233,7 +264,7 @@ function CardPayment(props: { request: PaymentRequestJson; onBack: () => void })
       <div ref={pinRef}>
         <Field label={T('cardPin')} hint={T('cardPinHint')} type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onInput={setPin} error={errors.pin} />
       </div>
-      {busy ? <Busy text={T('cardPaying')} /> : <button type="submit">{T('cardPay', { amount: formatCents(amount) })}</button>}
+      {sent ? <Busy text={T('waiting')} /> : busy ? <Busy text={T('cardPaying')} /> : <button type="submit">{T('cardPay', { amount: formatCents(amount) })}</button>}
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onBack}>
           {T('back')}
@@ -262,20 +293,22 @@ function Today(props: { actor: Actor }) {
       const day = new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/Amsterdam' });
       setLines((h.lines ?? []).filter((l) => l.command === 'Pay' && l.outcome === 'ok' && new Date(int(l.timestampMs)).toLocaleDateString('en-CA', { timeZone: 'Europe/Amsterdam' }) === day));
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
     }
   };
   useEffect(() => {
     load();
   }, []);
+  const refunds = useRef(false);
   const refund = async (e: Event) => {
     e.preventDefault();
-    if (!refunding) return;
+    if (!refunding || refunds.current) return;
     const cents = parseAmount(refundText);
     if (cents === null) {
       setError(T('badAmount'));
       return;
     }
+    refunds.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -285,8 +318,9 @@ function Today(props: { actor: Actor }) {
       setRefunding(null);
       await load();
     } catch (x) {
-      setError(x instanceof Error ? x.message : String(x));
+      setError(messageOf(x));
     } finally {
+      refunds.current = false;
       setBusy(false);
     }
   };
@@ -326,7 +360,7 @@ function Today(props: { actor: Actor }) {
                   {busy ? <Busy /> : <button type="submit">{T('refundDo', { amount: formatCents(parseAmount(refundText) ?? 0) })}</button>}
                 </form>
               ) : (
-                <button type="button" class="secondary" onClick={() => { setRefunding(l); setRefundText(formatCents(int(l.amountCents)).replace('HM ', '')); }}>
+                <button type="button" class="secondary" onClick={() => { setRefunding(l); setRefundText(plainAmount(int(l.amountCents))); }}>
                   {T('refund')}
                 </button>
               )}
@@ -354,7 +388,7 @@ function Redeem(props: { actor: Actor }) {
       setBalance(int(b.balanceCents));
       setList(r);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
     }
   };
   useEffect(() => {
@@ -369,7 +403,7 @@ function Redeem(props: { actor: Actor }) {
       setMessage(T('redeemDone', { amount: formatCents(balance) }));
       await load();
     } catch (x) {
-      setError(x instanceof Error ? x.message : String(x));
+      setError(messageOf(x));
     } finally {
       setBusy(false);
     }
@@ -402,6 +436,11 @@ function Redeem(props: { actor: Actor }) {
       )}
     </div>
   );
+}
+
+/** An amount as people type it, without thousands separators (which parseAmount does not take): "1234,56". */
+function plainAmount(cents: number): string {
+  return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, '0')}`;
 }
 
 render(<App />, document.getElementById('root')!);
