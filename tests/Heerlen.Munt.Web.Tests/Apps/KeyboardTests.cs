@@ -30,7 +30,7 @@ public sealed class KeyboardTests(WebServer server, Browser browser, ITestOutput
     {
         var phone = await NewPhonePage();
         string[] words = await OnboardByKeyboard(phone, ResidentPin);
-        await EarnWithAJob(Heerlen.Munt.Client.Wallet.Restore(string.Join(' ', words)));
+        await AppFlows.EarnWithAJob(Server, Heerlen.Munt.Client.Wallet.Restore(string.Join(' ', words)));
 
         // The till may use the mouse: only the resident's path is the point here.
         var till = await NewDesktopPage();
@@ -97,20 +97,5 @@ public sealed class KeyboardTests(WebServer server, Browser browser, ITestOutput
         var h1 = page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 });
         await Assertions.Expect(h1).ToBeVisibleAsync(new() { Timeout = AppFlows.ChainWaitMs });
         await Assertions.Expect(h1).ToBeFocusedAsync();
-    }
-
-    /// <summary>The resident earns a reward through the SDK: enrols in an open job, reports it done, and an officer approves it.</summary>
-    private async Task EarnWithAJob(Heerlen.Munt.Client.Wallet wallet)
-    {
-        var resident = Server.Client.As(wallet);
-        var officer = Server.Client.As(Server.Wallet("officer-bas"));
-        var board = await Server.Client.Jobs.ListJobsAsync(new ListJobsRequest { PageSize = 500 });
-        // Not one officer-bas published: nobody approves the work on their own job.
-        var job = board.Jobs.First(j => j.FreeSlots > 0 && j.RewardCents >= 200 && j.Publisher != officer.Account.ToString());
-        var jobId = JobId.Parse(job.Job_);
-        await resident.EnrolAsync(jobId);
-        await resident.SubmitCompletionAsync(jobId, TestImage.Png(64, 48), "image/png");
-        await officer.ApproveAsync(jobId, resident.Account);
-        Assert.True((await resident.BalanceAsync()).BalanceCents >= 200);
     }
 }

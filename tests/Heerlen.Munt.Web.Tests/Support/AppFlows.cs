@@ -87,4 +87,22 @@ public static class AppFlows
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync(new() { Timeout = ChainWaitMs });
     }
+
+    /// <summary>
+    /// The resident earns a reward through the SDK: enrols in an open job (not one officer-bas published, so he may
+    /// approve it), reports it done with a photo, and officer-bas approves. Returns the reward in cents.
+    /// </summary>
+    public static async Task<long> EarnWithAJob(WebServer server, Heerlen.Munt.Client.Wallet wallet)
+    {
+        var resident = server.Client.As(wallet);
+        var officer = server.Client.As(server.Wallet("officer-bas"));
+        var board = await server.Client.Jobs.ListJobsAsync(new Heerlen.Munt.Contracts.V1.ListJobsRequest { PageSize = 500 });
+        var job = board.Jobs.First(j => j.FreeSlots > 0 && j.RewardCents >= 200 && j.Publisher != officer.Account.ToString());
+        var jobId = Heerlen.Munt.Ledger.Commands.JobId.Parse(job.Job_);
+        await resident.EnrolAsync(jobId);
+        await resident.SubmitCompletionAsync(jobId, TestImage.Png(64, 48), "image/png");
+        await officer.ApproveAsync(jobId, resident.Account);
+        Assert.True((await resident.BalanceAsync()).BalanceCents >= job.RewardCents);
+        return job.RewardCents;
+    }
 }
