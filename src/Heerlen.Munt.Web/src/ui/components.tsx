@@ -190,6 +190,31 @@ export function Notice(props: { kind: 'error' | 'ok' | 'info' | 'warn'; children
   );
 }
 
+/**
+ * A submit button that stays where it is while its action runs, so keyboard focus stays on it: it says it is busy
+ * (announced), is marked aria-disabled, and a click or Enter does nothing until the action ends.
+ */
+export function SubmitButton(props: { busy: boolean; busyText?: string; class?: string; children: ComponentChildren }) {
+  return (
+    <button
+      type="submit"
+      class={props.class}
+      aria-disabled={props.busy ? 'true' : undefined}
+      onClick={(e) => {
+        if (props.busy) e.preventDefault();
+      }}
+    >
+      {props.busy ? (
+        <span role="status">
+          <span class="spinner" aria-hidden="true" /> {props.busyText ?? T('busy')}
+        </span>
+      ) : (
+        props.children
+      )}
+    </button>
+  );
+}
+
 /** "Please wait…" while something runs; announced once. */
 export function Busy(props: { text?: string }) {
   return (

@@ -1,7 +1,7 @@
 // Opening a wallet kept on this device with its PIN, and adding one from its twelve words. Shared by the till, the
 // back office and the auditor's dashboard (the resident app has its own, gentler onboarding).
 import { useEffect, useState } from 'preact/hooks';
-import { Busy, Field, Notice, ScreenTitle, Select } from './components';
+import { Busy, Field, Notice, ScreenTitle, Select, SubmitButton } from './components';
 import { dict, useLang } from './i18n';
 import { type StoredKey, deleteKey, listKeys, saveKey } from './keystore';
 import { type Wallet, WrongPin, checkPin, phraseValid, seal, unseal, walletFromPhrase } from './wallet';
@@ -106,7 +106,7 @@ function OpenKey(props: { keys: StoredKey[]; onOpen: (w: Wallet, k: StoredKey) =
         </p>
       )}
       <Field label={T('pin')} hint={T('pinHint')} type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onInput={setPin} error={error} />
-      {busy ? <Busy text={T('opening')} /> : <button type="submit" class="block">{T('open')}</button>}
+      <SubmitButton busy={busy} busyText={T('opening')} class="block">{T('open')}</SubmitButton>
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onAdd}>
           {T('addAnother')}
@@ -164,7 +164,7 @@ export function AddKey(props: { app: string; intro?: string; onCancel?: () => vo
       <Field label={T('label')} hint={T('labelHint')} value={label} onInput={setLabel} maxLength={40} autoComplete="off" />
       <Field label={T('pin')} hint={T('pinHint')} type="password" inputMode="numeric" autoComplete="new-password" maxLength={8} value={pin} onInput={setPin} error={errors.pin} />
       <Field label={T('pinAgain')} type="password" inputMode="numeric" autoComplete="new-password" maxLength={8} value={pin2} onInput={setPin2} error={errors.pin2} />
-      {busy ? <Busy /> : <button type="submit" class="block">{T('save')}</button>}
+      <SubmitButton busy={busy} class="block">{T('save')}</SubmitButton>
       {props.onCancel && (
         <div class="actions">
           <button type="button" class="secondary" onClick={props.onCancel}>

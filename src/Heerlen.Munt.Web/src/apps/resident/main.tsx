@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import '../../ui/style.css';
 import { Actor, Rejected } from '../../ui/actor';
 import { ApiError, messageOf } from '../../ui/api';
-import { Busy, Field, Notice, QrCode, ScreenTitle, Shell, go, useRoute } from '../../ui/components';
+import { Busy, Field, go, Notice, QrCode, ScreenTitle, Shell, SubmitButton, useRoute } from '../../ui/components';
 import { useLang } from '../../ui/i18n';
 import { type StoredKey, deleteKey, listKeys } from '../../ui/keystore';
 import type { AccountJson } from '../../ui/types';
@@ -143,7 +143,7 @@ function UnlockResident(props: { stored: StoredKey; onOpen: (w: Wallet) => Promi
     >
       <ScreenTitle>{T('unlockTitle')}</ScreenTitle>
       <Field label={T('pin')} type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onInput={setPin} error={error} />
-      {busy ? <Busy /> : <button type="submit" class="block">{T('open')}</button>}
+      <SubmitButton busy={busy} class="block">{T('open')}</SubmitButton>
       <p class="meta">
         <button type="button" class="secondary" onClick={props.onForgot}>
           {T('lost')}

@@ -1,7 +1,7 @@
 // Onboarding in three screens: welcome → the twelve words → two of them checked and a PIN. Or restore from the words.
 // Nothing personal is asked: the account is a key, and the municipality confirms residency at the counter.
 import { useState } from 'preact/hooks';
-import { Busy, Field, Notice, ScreenTitle } from '../../ui/components';
+import { Field, Notice, ScreenTitle, SubmitButton } from '../../ui/components';
 import { saveKey } from '../../ui/keystore';
 import { type Wallet, checkPin, createPhrase, phraseValid, phraseWords, seal, walletFromPhrase } from '../../ui/wallet';
 import { T } from './texts';
@@ -181,13 +181,9 @@ function PinStep(props: {
       ))}
       <Field label={T('pin')} hint={T('pinHint')} type="password" inputMode="numeric" autoComplete="new-password" maxLength={8} value={pin} onInput={setPin} error={errors.pin} />
       <Field label={T('pinAgain')} type="password" inputMode="numeric" autoComplete="new-password" maxLength={8} value={pin2} onInput={setPin2} error={errors.pin2} />
-      {busy ? (
-        <Busy text={T('making')} />
-      ) : (
-        <button type="submit" class="block">
-          {T('finish')}
-        </button>
-      )}
+      <SubmitButton busy={busy} busyText={T('making')} class="block">
+        {T('finish')}
+      </SubmitButton>
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onBack}>
           {T('back')}

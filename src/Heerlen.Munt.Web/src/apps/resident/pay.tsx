@@ -4,7 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { type Actor, type Prepared, Rejected, submitEnvelope } from '../../ui/actor';
 import { ApiError, messageOf } from '../../ui/api';
 import { chain, serverNow } from '../../ui/chain';
-import { Busy, Field, Money, Notice, ScreenTitle } from '../../ui/components';
+import { Busy, Field, Money, Notice, ScreenTitle, SubmitButton } from '../../ui/components';
 import { formatCents, formatTime, int } from '../../ui/money';
 import { QrScanner } from '../../ui/lazy-scanner';
 import type { PaymentRequestJson } from '../../ui/types';
@@ -98,7 +98,7 @@ function EnterCode(props: { actor: Actor; onFound: (r: PaymentRequestJson) => vo
         }}
       >
         <Field label={T('shortCode')} hint={T('shortCodeHint')} value={code} onInput={setCode} error={error} autoComplete="off" autoCapitalize="none" spellcheck={false} maxLength={200} />
-        {busy ? <Busy /> : <button type="submit">{T('next')}</button>}
+        <SubmitButton busy={busy}>{T('next')}</SubmitButton>
       </form>
     </div>
   );
@@ -155,13 +155,9 @@ function Confirm(props: { actor: Actor; sealed: string; request: PaymentRequestJ
         </p>
       </div>
       <Field label={T('confirmPin')} type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onInput={setPin} error={error} />
-      {busy ? (
-        <Busy text={T('paying')} />
-      ) : (
-        <button type="submit" class="block">
-          {T('pay', { amount: formatCents(amount) })}
-        </button>
-      )}
+      <SubmitButton busy={busy} busyText={T('paying')} class="block">
+        {T('pay', { amount: formatCents(amount) })}
+      </SubmitButton>
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onBack}>
           {T('back')}

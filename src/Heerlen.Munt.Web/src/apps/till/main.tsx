@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import '../../ui/style.css';
 import { Actor, type Prepared, Rejected, submitEnvelope } from '../../ui/actor';
 import { ApiError, messageOf, stream } from '../../ui/api';
-import { Busy, Field, Money, Notice, QrCode, ScreenTitle, Shell, go, useRoute } from '../../ui/components';
+import { Busy, Field, go, Money, Notice, QrCode, ScreenTitle, Shell, SubmitButton, useRoute } from '../../ui/components';
 import { useLang } from '../../ui/i18n';
 import { formatCents, formatTime, int, parseAmount } from '../../ui/money';
 import { QrScanner } from '../../ui/lazy-scanner';
@@ -193,7 +193,7 @@ function Ask(props: { actor: Actor }) {
       <ScreenTitle>{T('askTitle')}</ScreenTitle>
       {step.kind === 'expired' && <Notice kind="warn">{T('expired')}</Notice>}
       <Field label={T('amount')} hint={T('amountHint')} value={text} onInput={setText} inputMode="decimal" autoComplete="off" error={error} maxLength={12} />
-      {busy ? <Busy /> : <button type="submit" class="block">{T('ask')}</button>}
+      <SubmitButton busy={busy} class="block">{T('ask')}</SubmitButton>
     </form>
   );
 }
