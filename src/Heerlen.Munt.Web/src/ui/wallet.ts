@@ -75,6 +75,11 @@ export const sealedAccount = (sealed: string): string => core.cardAccount(sealed
 
 export const newCommandId = (): string => core.newCommandId();
 
+/** The chain's field rules (chain-format.md), checked before signing so the form can say what is wrong. */
+export const isSlug = (text: string): boolean => core.isSlug(text);
+export const isAccount = (text: string): boolean => core.isAccount(text.trim());
+export const isBankReference = (text: string): boolean => core.isBankReference(text);
+
 export function signCommand(
   header: { chainId: string; commandId: string; actor: string; expiresAtMs: number; body: Body },
   actor: Wallet,

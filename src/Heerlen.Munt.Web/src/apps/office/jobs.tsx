@@ -8,11 +8,10 @@ import { Busy, Field, Money, Notice, ScreenTitle, Select, useId } from '../../ui
 import { lang } from '../../ui/i18n';
 import { formatCents, formatTime, int, parseAmount } from '../../ui/money';
 import type { JobJson, JobWorkJson } from '../../ui/types';
-import { newJobId } from '../../ui/wallet';
+import { isSlug, newJobId } from '../../ui/wallet';
+import { jobTitle } from '../resident/jobs';
 import { T } from './texts';
 
-export const slugOk = (s: string) => /^[a-z0-9][a-z0-9-]{0,31}$/.test(s);
-const jobTitle = (j: { title?: string; category?: string; neighbourhood?: string }) => j.title || `${j.category} (${j.neighbourhood})`;
 
 export function Jobs(props: { actor: Actor }) {
   const [jobs, setJobs] = useState<JobJson[] | null>(null);
@@ -55,7 +54,7 @@ function Publish(props: { actor: Actor; onDone: (message: string) => void }) {
     e.preventDefault();
     const found: Record<string, string> = {};
     if (!f.title.trim() || f.title.trim().length > 80) found.title = T('needTitle');
-    for (const k of ['neighbourhood', 'category', 'budget'] as const) if (!slugOk(f[k])) found[k] = T('badSlug');
+    for (const k of ['neighbourhood', 'category', 'budget'] as const) if (!isSlug(f[k])) found[k] = T('badSlug');
     const reward = parseAmount(f.reward);
     if (reward === null) found.reward = T('badAmount');
     const slots = Number(f.slots);

@@ -8,11 +8,9 @@ import { formatCents, int, parseAmount } from '../../ui/money';
 import type { StoredKey } from '../../ui/keystore';
 import type { RedemptionJson } from '../../ui/types';
 import { CosignFields, useCosign } from './cosign';
-import { slugOk } from './jobs';
+import { isAccount, isBankReference, isSlug } from '../../ui/wallet';
 import { T } from './texts';
 import { messageOf } from '../../ui/api';
-
-export const accountOk = (s: string) => /^hm1[02-9ac-hj-np-z]{58}$/.test(s.trim());
 
 export function Budget(props: { actor: Actor; me: StoredKey }) {
   const [threshold, setThreshold] = useState<number | null>(null);
@@ -30,7 +28,7 @@ export function Budget(props: { actor: Actor; me: StoredKey }) {
   const submit = async (e: Event) => {
     e.preventDefault();
     const found: Record<string, string> = {};
-    if (!slugOk(budget)) found.budget = T('badSlug');
+    if (!isSlug(budget)) found.budget = T('badSlug');
     if (cents === null) found.amount = T('badAmount');
     setErrors(found);
     setMessage(null);
@@ -98,8 +96,8 @@ export function Shops(props: { actor: Actor }) {
   const admit = (e: Event) => {
     e.preventDefault();
     const found: Record<string, string> = {};
-    if (!accountOk(account)) found.account = T('badAccount');
-    if (!slugOk(area)) found.area = T('badSlug');
+    if (!isAccount(account)) found.account = T('badAccount');
+    if (!isSlug(area)) found.area = T('badSlug');
     setErrors(found);
     if (Object.keys(found).length === 0)
       act('admit', async () => {
@@ -187,7 +185,7 @@ export function Redemptions(props: { actor: Actor }) {
   const settle = async (e: Event, merchant: string, r: RedemptionJson) => {
     e.preventDefault();
     const ref = (refs[r.id] ?? '').trim();
-    if (!/^[\x20-\x7e]{1,35}$/.test(ref)) {
+    if (!isBankReference(ref)) {
       setErrors({ [r.id]: T('bankRefHint') });
       return;
     }

@@ -7,9 +7,8 @@ import { Jobs, MyJobs } from '../resident/jobs';
 import { Busy, Field, Notice, QrCode, ScreenTitle } from '../../ui/components';
 import { formatCents, parseAmount } from '../../ui/money';
 import type { StoredKey } from '../../ui/keystore';
-import { WrongPin, checkPin, randomWallet, unseal, seal, sealedAccount, walletWithKeyOf } from '../../ui/wallet';
+import { WrongPin, checkPin, isAccount, randomWallet, unseal, seal, sealedAccount, walletWithKeyOf } from '../../ui/wallet';
 import { CosignFields, useCosign } from './cosign';
-import { accountOk } from './money';
 import { T } from './texts';
 import { messageOf } from '../../ui/api';
 
@@ -161,7 +160,7 @@ function BlockCard(props: { actor: Actor }) {
   const submit = async (e: Event) => {
     e.preventDefault();
     const id = accountFrom(account);
-    if (!accountOk(id)) return setError(T('badAccount'));
+    if (!isAccount(id)) return setError(T('badAccount'));
     setBusy(true);
     setError(null);
     try {
@@ -196,7 +195,7 @@ function ReplaceCard(props: { actor: Actor; me: StoredKey; onMade: (c: Card) => 
     e.preventDefault();
     const id = accountFrom(account);
     const found = pinErrors(pin, pin2);
-    if (!accountOk(id)) found.account = T('badAccount');
+    if (!isAccount(id)) found.account = T('badAccount');
     const limitCents = parseAmount(limit);
     if (limitCents === null) found.limit = T('badAmount');
     setErrors(found);
