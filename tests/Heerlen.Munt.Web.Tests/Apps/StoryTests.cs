@@ -139,7 +139,10 @@ public sealed partial class StoryTests(WebServer server, Browser browser, ITestO
     /// <summary>Reads this ISO week's figure from the Centrum chart (its text alternative), refreshing until the fold has it.</summary>
     private async Task<long> CentrumSpentThisWeek(IPage audit)
     {
-        string week = $"{ISOWeek.GetYear(DateTime.Now)}-W{ISOWeek.GetWeekOfYear(DateTime.Now):00}";
+        // The statistics count weeks in Heerlen's time: just after midnight on a Sunday night in Heerlen it is already
+        // the next week there, while the machine's clock (UTC) still says Sunday.
+        var heerlen = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam")).DateTime;
+        string week = $"{ISOWeek.GetYear(heerlen)}-W{ISOWeek.GetWeekOfYear(heerlen):00}";
         var chart = audit.GetByRole(AriaRole.Img, new() { NameRegex = new Regex("HM besteed in winkels in centrum") });
         for (int attempt = 0; attempt < 30; attempt++)
         {
