@@ -191,6 +191,49 @@ public sealed class MuntActor(MuntClient client, Wallet wallet)
     public Task<Submitted> SetSpendingLimitAsync(AccountId account, Amount dailyLimit, CancellationToken ct = default) =>
         DoAsync(h => new SetSpendingLimit(account, dailyLimit) { Header = h }, ct: ct);
 
+    // Participation campaigns.
+
+    /// <summary>
+    /// A module opens a campaign (docs/participation.md). <paramref name="name"/> must be null for a sensitive campaign and a
+    /// slug otherwise; <paramref name="area"/> is null for the city. An officer funds it afterwards.
+    /// </summary>
+    public Task<Submitted> OpenCampaignAsync(CampaignId campaign, string budget, Amount reward, DateTimeOffset opensAt, DateTimeOffset closesAt,
+        Ledger.Commands.CampaignScope scope, string? area, ushort perPersonCap, bool sensitive, string? name, RsaBlindPublicKey key, CancellationToken ct = default) =>
+        DoAsync(h => new OpenCampaign(campaign, budget, reward, opensAt.ToUnixTimeMilliseconds(), closesAt.ToUnixTimeMilliseconds(), scope, area, perPersonCap, sensitive, name, key.Encode()) { Header = h }, ct: ct);
+
+    /// <summary>An officer moves <paramref name="amount"/> from the campaign's budget line into it.</summary>
+    public Task<Submitted> FundCampaignAsync(CampaignId campaign, Amount amount, CancellationToken ct = default) =>
+        DoAsync(h => new FundCampaign(campaign, amount) { Header = h }, ct: ct);
+
+    /// <summary>The campaign's module (or an officer) closes it: no more rewards, the rest returns to the budget line.</summary>
+    public Task<Submitted> CloseCampaignAsync(CampaignId campaign, CancellationToken ct = default) =>
+        DoAsync(h => new CloseCampaign(campaign) { Header = h }, ct: ct);
+
+    /// <summary>
+    /// Prepares a reward token of <paramref name="campaign"/> for this account: reads the campaign's key from the server and
+    /// checks it is the one <paramref name="expectedKeyId"/> names, if given (what the module shows at the polling station), so
+    /// a server cannot swap keys to tell residents apart. Show <see cref="PendingReward.BlindedMessage"/> to the module; keep
+    /// the rest on the device.
+    /// </summary>
+    public async Task<PendingReward> RequestRewardAsync(CampaignId campaign, string? expectedKeyId = null, CancellationToken ct = default)
+    {
+        var info = await Client.ChainInfoAsync(ct: ct);
+        var c = await Client.CallAsync(o => Client.Participation.GetCampaignAsync(new GetCampaignRequest { Campaign = campaign.ToString() }, o), null, ct);
+        var key = RsaBlindPublicKey.Decode(c.PublicKey.Span);
+        if (expectedKeyId is not null && !string.Equals(key.KeyId.ToString(), expectedKeyId, StringComparison.OrdinalIgnoreCase))
+            throw new MuntException("campaign_key_mismatch", "De sleutel van deze actie is niet de sleutel die de uitgever toont. Vraag geen bon aan en meld dit bij de gemeente.",
+                Grpc.Core.StatusCode.FailedPrecondition, $"server key {key.KeyId}, module shows {expectedKeyId}");
+        return RewardTokens.Request(info.ChainId, campaign, Account, key);
+    }
+
+    /// <summary>Unblinds the module's answer and hands the token in; the reward goes to this account.</summary>
+    public Task<Submitted> RedeemRewardAsync(PendingReward pending, byte[] blindSignature, CancellationToken ct = default)
+    {
+        if (pending.Account != Account.ToString()) throw new ArgumentException("this token was prepared for another account", nameof(pending));
+        var (serial, signature) = RewardTokens.Finish(pending, blindSignature);
+        return DoAsync(h => new RedeemReward(CampaignId.Parse(pending.Campaign), serial, signature) { Header = h }, ct: ct);
+    }
+
     // Reads with a session.
 
     /// <summary>A valid session for this wallet, renewed a minute before it expires.</summary>

@@ -62,6 +62,7 @@ public sealed class MuntClient : IDisposable
         Audit = new Audit.AuditClient(_channel);
         Statistics = new Statistics.StatisticsClient(_channel);
         People = new People.PeopleClient(_channel);
+        Participation = new Participation.ParticipationClient(_channel);
     }
 
     /// <summary>The options.</summary>
@@ -87,6 +88,9 @@ public sealed class MuntClient : IDisposable
 
     /// <summary>Personal data.</summary>
     public People.PeopleClient People { get; }
+
+    /// <summary>Participation campaigns (public).</summary>
+    public Participation.ParticipationClient Participation { get; }
 
     /// <summary>The chain's id and keys (asked once, then remembered; <paramref name="refresh"/> asks again).</summary>
     public async Task<ChainInfo> ChainInfoAsync(bool refresh = false, CancellationToken ct = default)

@@ -104,6 +104,7 @@ public static class ServerApp
             app.MapGrpcService<AuditApi>();
             app.MapGrpcService<StatisticsApi>();
             app.MapGrpcService<PeopleApi>();
+            app.MapGrpcService<ParticipationApi>();
             app.MapGrpcHealthChecksService();
             app.MapGrpcReflectionService();
             app.MapGet("/healthz", () => runtime.Sequencer.Broken is null && !runtime.View.Faulted ? Results.Text("ok\n") : Results.Text("unhealthy\n", statusCode: 503));

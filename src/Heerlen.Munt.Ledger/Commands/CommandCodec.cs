@@ -77,8 +77,64 @@ public static class CommandCodec
             case RotateKey c: Account(w, c.Account); Account(w, c.NewKey); break;
             case FreezeAccount c: Account(w, c.Account); w.Bool(c.Frozen); break;
             case SetSpendingLimit c: Account(w, c.Account); w.I64(c.DailyLimit.Cents); break;
+            case OpenCampaign c: WriteOpenCampaign(w, c); break;
+            case FundCampaign c: w.U128(c.Campaign.Value); w.I64(c.Amount.Cents); break;
+            case RedeemReward c:
+                w.U128(c.Campaign.Value); w.Fixed(c.Serial.Span);
+                if (c.Signature.Length is 0 or > RewardSignatureBytesMax) throw new ArgumentException($"a reward signature is 1-{RewardSignatureBytesMax} bytes");
+                w.Bytes16(c.Signature);
+                break;
+            case CloseCampaign c: w.U128(c.Campaign.Value); break;
             default: throw new ArgumentException($"unknown command {command.GetType().Name}");
         }
+    }
+
+    /// <summary>Longest RSA public key field of OpenCampaign (a 4096-bit modulus and its exponent, with length prefixes).</summary>
+    public const int CampaignKeyBytesMax = 2 + 512 + 2 + 8;
+
+    /// <summary>Longest reward token signature (a 4096-bit modulus).</summary>
+    public const int RewardSignatureBytesMax = 512;
+
+    private static void WriteOpenCampaign(CanonicalWriter w, OpenCampaign c)
+    {
+        w.U128(c.Campaign.Value); Slug(w, c.Budget); w.I64(c.Reward.Cents); w.I64(c.OpensAtMs); w.I64(c.ClosesAtMs);
+        if (!Enum.IsDefined(c.Scope)) throw new ArgumentException($"campaign scope {c.Scope} is unknown");
+        w.U8((byte)c.Scope);
+        if (c.Scope == CampaignScope.City) { if (c.Area is not null) throw new ArgumentException("a city-wide campaign has no area"); }
+        else Slug(w, c.Area ?? throw new ArgumentException("a district or neighbourhood campaign names its area"));
+        w.U16(c.PerPersonCap);
+        w.Bool(c.Sensitive);
+        // A sensitive campaign has no name field at all, so the chain has no place to show what it is about.
+        if (c.Sensitive) { if (c.Name is not null) throw new ArgumentException("a sensitive campaign has no name on the chain"); }
+        else Slug(w, c.Name ?? throw new ArgumentException("a campaign that is not sensitive has a name (a slug)"));
+        if (c.Key.Length is 0 or > CampaignKeyBytesMax) throw new ArgumentException($"a campaign key is 1-{CampaignKeyBytesMax} bytes");
+        w.Bytes16(c.Key);
+    }
+
+    private static OpenCampaign ReadOpenCampaign(ref CanonicalReader r, CommandHeader h)
+    {
+        var campaign = new CampaignId(r.U128());
+        string budget = Slug(ref r);
+        var reward = new Amount(r.I64());
+        long opens = r.I64(), closes = r.I64();
+        var scope = (CampaignScope)r.U8();
+        if (!Enum.IsDefined(scope)) throw new DecodeException($"campaign scope {(byte)scope} is unknown");
+        string? area = scope == CampaignScope.City ? null : Slug(ref r);
+        ushort cap = r.U16();
+        bool sensitive = r.Bool();
+        string? name = sensitive ? null : Slug(ref r);
+        var key = r.Bytes16();
+        if (key.Length is 0 or > CampaignKeyBytesMax) throw new DecodeException($"a campaign key is 1-{CampaignKeyBytesMax} bytes");
+        return new OpenCampaign(campaign, budget, reward, opens, closes, scope, area, cap, sensitive, name, key.ToArray()) { Header = h };
+    }
+
+    private static RedeemReward ReadRedeemReward(ref CanonicalReader r, CommandHeader h)
+    {
+        var campaign = new CampaignId(r.U128());
+        var serial = new Hash32(r.Fixed(32));
+        var signature = r.Bytes16();
+        if (signature.Length is 0 or > RewardSignatureBytesMax) throw new DecodeException($"a reward signature is 1-{RewardSignatureBytesMax} bytes");
+        return new RedeemReward(campaign, serial, signature.ToArray()) { Header = h };
     }
 
     private static void Account(CanonicalWriter w, AccountId id)
@@ -137,6 +193,10 @@ public static class CommandCodec
         CommandType.RotateKey => new RotateKey(Account(ref r), Account(ref r)) { Header = h },
         CommandType.FreezeAccount => new FreezeAccount(Account(ref r), r.Bool()) { Header = h },
         CommandType.SetSpendingLimit => new SetSpendingLimit(Account(ref r), new Amount(r.I64())) { Header = h },
+        CommandType.OpenCampaign => ReadOpenCampaign(ref r, h),
+        CommandType.FundCampaign => new FundCampaign(new CampaignId(r.U128()), new Amount(r.I64())) { Header = h },
+        CommandType.RedeemReward => ReadRedeemReward(ref r, h),
+        CommandType.CloseCampaign => new CloseCampaign(new CampaignId(r.U128())) { Header = h },
         _ => throw new DecodeException($"command type {type} is unknown"),
     };
 

@@ -62,4 +62,16 @@ public enum CommandType : byte
 
     /// <summary>An officer sets, changes or removes (0) an account's daily spending limit (munt cards).</summary>
     SetSpendingLimit = 20,
+
+    /// <summary>A participation module opens a campaign: reward, window, scope, per-person cap, its blind-signature key.</summary>
+    OpenCampaign = 21,
+
+    /// <summary>An officer moves money from the campaign's budget line into the campaign.</summary>
+    FundCampaign = 22,
+
+    /// <summary>A resident hands in a reward token (a blind signature of the campaign's key) and gets the reward.</summary>
+    RedeemReward = 23,
+
+    /// <summary>The module or an officer closes a campaign: no more rewards; what is left returns to the budget line.</summary>
+    CloseCampaign = 24,
 }

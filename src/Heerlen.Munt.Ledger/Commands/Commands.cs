@@ -174,6 +174,73 @@ public sealed record SetSpendingLimit(AccountId Account, Amount DailyLimit) : Co
     public override CommandType Type => CommandType.SetSpendingLimit;
 }
 
+/// <summary>
+/// A participation module (the actor, role module) opens campaign <paramref name="Campaign"/>, funded later from budget
+/// line <paramref name="Budget"/> by an officer (<see cref="FundCampaign"/>): the module sets the terms, only an officer
+/// moves money, and only the issuer makes an account a module. Each token signed blindly by <paramref name="Key"/> (RFC 9474,
+/// <see cref="Participation.RewardToken"/>) pays <paramref name="Reward"/> once, between <paramref name="OpensAtMs"/> and
+/// <paramref name="ClosesAtMs"/>, at most <paramref name="PerPersonCap"/> times to one account.
+/// A <paramref name="Sensitive"/> campaign has no name on the chain (<paramref name="Name"/> is null): taking part in it
+/// can itself say something about a person, so the chain shows only its opaque id.
+/// </summary>
+/// <param name="Campaign">Random 128-bit id.</param>
+/// <param name="Budget">The budget line that funds it and gets the rest back when it closes.</param>
+/// <param name="Reward">Paid per token.</param>
+/// <param name="OpensAtMs">No reward before this moment (unix ms).</param>
+/// <param name="ClosesAtMs">No reward from this moment on (unix ms); after it, the campaign can only be closed.</param>
+/// <param name="Scope">City, district or neighbourhood (who the module may give tokens to).</param>
+/// <param name="Area">The district's or neighbourhood's slug; null for the city.</param>
+/// <param name="PerPersonCap">Rewards one account may get from this campaign (at least 1).</param>
+/// <param name="Sensitive">True: no name on the chain.</param>
+/// <param name="Name">A slug naming the campaign (e.g. <c>stemmen-heeft-zin-2026</c>); null exactly when sensitive.</param>
+/// <param name="Key">The campaign's RSA public key, as <see cref="Crypto.RsaBlindPublicKey.Encode"/> writes it; checked by the rules.</param>
+public sealed record OpenCampaign(
+    CampaignId Campaign, string Budget, Amount Reward, long OpensAtMs, long ClosesAtMs, CampaignScope Scope, string? Area,
+    ushort PerPersonCap, bool Sensitive, string? Name, byte[] Key) : Command
+{
+    /// <inheritdoc />
+    public override CommandType Type => CommandType.OpenCampaign;
+}
+
+/// <summary>An officer moves <paramref name="Amount"/> from the campaign's budget line into campaign <paramref name="Campaign"/>.</summary>
+public sealed record FundCampaign(CampaignId Campaign, Amount Amount) : Command
+{
+    /// <inheritdoc />
+    public override CommandType Type => CommandType.FundCampaign;
+}
+
+/// <summary>
+/// The actor (a resident) hands in a reward token of campaign <paramref name="Campaign"/>: a random
+/// <paramref name="Serial"/> and the campaign key's RSA signature of <see cref="Participation.RewardToken.Message"/>
+/// (chain, campaign, the actor's account, serial). The reward goes to the actor. Because the actor's account is in
+/// the signed message, a token seen on the chain cannot be redeemed by anyone else.
+/// </summary>
+public sealed record RedeemReward(CampaignId Campaign, Hash32 Serial, byte[] Signature) : Command
+{
+    /// <inheritdoc />
+    public override CommandType Type => CommandType.RedeemReward;
+}
+
+/// <summary>The campaign's module or an officer closes <paramref name="Campaign"/>: no more rewards, its key is retired, the rest returns to its budget line.</summary>
+public sealed record CloseCampaign(CampaignId Campaign) : Command
+{
+    /// <inheritdoc />
+    public override CommandType Type => CommandType.CloseCampaign;
+}
+
+/// <summary>Who a campaign is for. Wire values: to be versioned with care.</summary>
+public enum CampaignScope : byte
+{
+    /// <summary>The whole municipality (no area).</summary>
+    City = 1,
+
+    /// <summary>One district (stadsdeel), named by a slug.</summary>
+    District = 2,
+
+    /// <summary>One neighbourhood (wijk or buurt), named by a slug.</summary>
+    Neighbourhood = 3,
+}
+
 /// <summary>Why an officer rejected a completion. Wire values: to be versioned with care.</summary>
 public enum CompletionRejectionReason : byte
 {

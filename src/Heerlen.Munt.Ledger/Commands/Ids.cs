@@ -75,6 +75,31 @@ public readonly record struct PaymentRequestId(UInt128 Value)
     public override string ToString() => Value.ToString("x32", CultureInfo.InvariantCulture);
 }
 
+/// <summary>
+/// A participation campaign's 128-bit id, chosen at random by the module that opens it. Opaque on purpose: for a
+/// sensitive campaign it is all the chain shows.
+/// </summary>
+public readonly record struct CampaignId(UInt128 Value)
+{
+    /// <summary>Reads the 32-hex-digit form; false for anything else.</summary>
+    public static bool TryParse(string? hex, out CampaignId id)
+    {
+        id = default;
+        if (!HexIds.TryParse(hex, out var value)) return false;
+        id = new(value);
+        return true;
+    }
+
+    /// <summary>Reads the 32-hex-digit form or throws <see cref="FormatException"/>.</summary>
+    public static CampaignId Parse(string hex) => TryParse(hex, out var id) ? id : throw new FormatException("expected 32 hex digits");
+
+    /// <summary>A fresh random id.</summary>
+    public static CampaignId New() => new(CommandId.RandomId());
+
+    /// <inheritdoc />
+    public override string ToString() => Value.ToString("x32", CultureInfo.InvariantCulture);
+}
+
 /// <summary>The text form shared by the 128-bit ids: exactly 32 hex digits.</summary>
 internal static class HexIds
 {

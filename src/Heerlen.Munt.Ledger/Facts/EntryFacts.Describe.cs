@@ -131,6 +131,28 @@ public sealed partial record EntryFacts
                 subject = c.Account.ToString();
                 reference = c.DailyLimit.Cents.ToString(System.Globalization.CultureInfo.InvariantCulture); // the limit, for history lines
                 break;
+            case OpenCampaign c:
+                reference = c.Campaign.ToString();
+                break;
+            case FundCampaign c:
+                reference = c.Campaign.ToString();
+                if (applied)
+                    movements.Add(new Movement(MovementKind.CampaignFunding, Movement.BudgetPot(before.Campaigns[c.Campaign].Budget), Movement.CampaignPot(c.Campaign), c.Amount.Cents));
+                break;
+            case RedeemReward c:
+                // The campaign only: never the serial or signature, which stay in the entry for the auditor.
+                reference = c.Campaign.ToString();
+                if (applied)
+                    movements.Add(new Movement(MovementKind.ParticipationReward, Movement.CampaignPot(c.Campaign), actor, before.Campaigns[c.Campaign].Reward.Cents));
+                break;
+            case CloseCampaign c:
+                reference = c.Campaign.ToString();
+                if (applied && before.Campaigns[c.Campaign].Funds.Cents > 0)
+                {
+                    var closed = before.Campaigns[c.Campaign];
+                    movements.Add(new Movement(MovementKind.CampaignRelease, Movement.CampaignPot(c.Campaign), Movement.BudgetPot(closed.Budget), closed.Funds.Cents));
+                }
+                break;
         }
 
         return new EntryFacts

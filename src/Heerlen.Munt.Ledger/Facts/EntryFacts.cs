@@ -25,11 +25,20 @@ public enum MovementKind : byte
 
     /// <summary>A shop hands HM in for euros; the HM is burnt.</summary>
     Redemption = 7,
+
+    /// <summary>An officer moves HM from a budget line into a participation campaign.</summary>
+    CampaignFunding = 8,
+
+    /// <summary>One participation reward from a campaign to the resident who handed in a token.</summary>
+    ParticipationReward = 9,
+
+    /// <summary>What is left in a closed campaign back into its budget line.</summary>
+    CampaignRelease = 10,
 }
 
 /// <summary>
 /// Money moving from one pot to another (double entry). A pot is an account id (<c>hm1…</c>), a budget line
-/// (<c>budget:NAME</c>), a job's escrow (<c>job:ID</c>), or one of the two edges of the money supply:
+/// (<c>budget:NAME</c>), a job's escrow (<c>job:ID</c>), a campaign's money (<c>campaign:ID</c>), or one of the two edges of the money supply:
 /// <see cref="Issuance"/> (where minted HM comes from) and <see cref="Burnt"/> (where redeemed HM goes).
 /// </summary>
 /// <param name="Kind">Why.</param>
@@ -49,6 +58,9 @@ public sealed record Movement(MovementKind Kind, string From, string To, long Ce
 
     /// <summary>The pot name of a job's escrow.</summary>
     public static string JobPot(JobId job) => "job:" + job;
+
+    /// <summary>The pot name of a participation campaign's money.</summary>
+    public static string CampaignPot(CampaignId campaign) => "campaign:" + campaign;
 }
 
 /// <summary>What projections need to know about the job an entry is about.</summary>
@@ -98,7 +110,7 @@ public sealed partial record EntryFacts
     public JobFacts? Job { get; init; }
 
     /// <summary>
-    /// The budget line, payment request, refunded payment or settled redemption it refers to, if any; for SetSpendingLimit
+    /// The budget line, payment request, refunded payment, settled redemption or campaign it refers to, if any; for SetSpendingLimit
     /// the new daily limit in cents (decimal, invariant culture; "0" = no limit).
     /// </summary>
     public string? Reference { get; init; }

@@ -132,6 +132,49 @@ public static partial class LedgerRules
                 ApplySpendingLimit(state, state.AccountsById[c.Account].Id, c.DailyLimit);
                 break;
             default:
+                ApplyCampaign(state, signed, timestampMs);
+                break;
+        }
+    }
+
+    private static void ApplyCampaign(LedgerState state, SignedCommand signed, long timestampMs)
+    {
+        Command command = signed.Command;
+        AccountState actor = state.AccountsById[command.Header.Actor];
+        switch (command)
+        {
+            case OpenCampaign c:
+                Ensure.That(Participation.RewardToken.TryDecodeKey(c.Key, out var key));
+                string? area = c.Area is null ? null : state.Shared(c.Area);
+                state.CampaignsById.Add(c.Campaign, new CampaignState(c, actor.Id, state.Shared(c.Budget), area, c.Name, key!, timestampMs));
+                break;
+            case FundCampaign c:
+                var funded = state.CampaignsById[c.Campaign];
+                Amount left = state.BudgetsById[funded.Budget] - c.Amount;
+                Ensure.That(left.Cents >= 0);
+                state.BudgetsById[funded.Budget] = left;
+                funded.Funds += c.Amount;
+                funded.Funded += c.Amount;
+                state.CampaignFunds += c.Amount;
+                break;
+            case RedeemReward c:
+                var campaign = state.CampaignsById[c.Campaign];
+                Ensure.That(campaign.Serials.Add(new InlineHash32(c.Serial)));
+                campaign.RewardsByAccount[actor.Id] = campaign.RewardsOf(actor.Id) + 1;
+                campaign.Funds -= campaign.Reward;
+                campaign.Paid++;
+                state.CampaignFunds -= campaign.Reward;
+                actor.Balance += campaign.Reward;
+                Ensure.That(campaign.Funds.Cents >= 0 && campaign.RewardsOf(actor.Id) <= campaign.PerPersonCap);
+                break;
+            case CloseCampaign c:
+                var closed = state.CampaignsById[c.Campaign];
+                state.BudgetsById[closed.Budget] += closed.Funds;
+                state.CampaignFunds -= closed.Funds;
+                closed.Funds = Amount.Zero;
+                closed.Closed = true;
+                break;
+            default:
                 throw new InvariantViolationException($"no effect for {command.GetType().Name}");
         }
     }

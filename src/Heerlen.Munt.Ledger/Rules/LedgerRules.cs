@@ -130,6 +130,10 @@ public static partial class LedgerRules
             RotateKey c => DecideRotate(state, signed, c),
             FreezeAccount c => DecideFreeze(state, actor, c),
             SetSpendingLimit c => DecideSpendingLimit(state, actor, c),
+            OpenCampaign c => DecideOpenCampaign(state, actor, c, timestampMs),
+            FundCampaign c => DecideFundCampaign(state, actor, c, timestampMs),
+            RedeemReward c => DecideRedeemReward(state, actor, c, timestampMs),
+            CloseCampaign c => DecideCloseCampaign(state, actor, c),
             _ => throw new InvariantViolationException($"no rule for {command.GetType().Name}"),
         };
     }
@@ -317,5 +321,50 @@ public static partial class LedgerRules
         if (c.DailyLimit.Cents > Amount.CentsMax) return RejectionCode.AmountTooLarge;
         // Like freeze_unchanged: a command that would change nothing is recorded as such, so the officer sees it did nothing.
         return state.DailyLimitOf(c.Account) == c.DailyLimit ? RejectionCode.SpendingLimitUnchanged : RejectionCode.None;
+    }
+
+    private static RejectionCode DecideOpenCampaign(LedgerState state, AccountState actor, OpenCampaign c, long timestampMs)
+    {
+        if (!Has(actor, Roles.Module)) return RejectionCode.NotPermitted;
+        if (state.CampaignsById.ContainsKey(c.Campaign)) return RejectionCode.CampaignExists;
+        if (!state.BudgetsById.ContainsKey(c.Budget)) return RejectionCode.BudgetNotFound;
+        RejectionCode amount = CheckAmount(c.Reward);
+        if (amount != RejectionCode.None) return amount;
+        if (c.ClosesAtMs <= c.OpensAtMs || c.ClosesAtMs <= timestampMs) return RejectionCode.CampaignWindowInvalid;
+        if (c.PerPersonCap == 0) return RejectionCode.RewardCapInvalid;
+        return Participation.RewardToken.TryDecodeKey(c.Key, out _) ? RejectionCode.None : RejectionCode.CampaignKeyInvalid;
+    }
+
+    private static RejectionCode DecideFundCampaign(LedgerState state, AccountState actor, FundCampaign c, long timestampMs)
+    {
+        if (!Has(actor, Roles.Officer)) return RejectionCode.NotPermitted;
+        if (!state.CampaignsById.TryGetValue(c.Campaign, out var campaign)) return RejectionCode.CampaignNotFound;
+        if (campaign.Closed || timestampMs >= campaign.ClosesAtMs) return RejectionCode.CampaignClosed;
+        RejectionCode amount = CheckAmount(c.Amount);
+        if (amount != RejectionCode.None) return amount;
+        return state.BudgetsById[campaign.Budget] < c.Amount ? RejectionCode.BudgetInsufficient : RejectionCode.None;
+    }
+
+    private static RejectionCode DecideRedeemReward(LedgerState state, AccountState actor, RedeemReward c, long timestampMs)
+    {
+        if (!Has(actor, Roles.Resident)) return RejectionCode.NotPermitted;
+        if (!state.CampaignsById.TryGetValue(c.Campaign, out var campaign)) return RejectionCode.CampaignNotFound;
+        if (campaign.Closed || timestampMs >= campaign.ClosesAtMs) return RejectionCode.CampaignClosed;
+        if (timestampMs < campaign.OpensAtMs) return RejectionCode.CampaignNotOpenYet;
+        // The signature first, so that every later "no" is about a genuine token for this account.
+        if (!Participation.RewardToken.Verify(campaign.Key, state.ChainId, c.Campaign, actor.Id, c.Serial, c.Signature))
+            return RejectionCode.RewardTokenInvalid;
+        if (campaign.IsRedeemed(c.Serial)) return RejectionCode.RewardAlreadyRedeemed;
+        if (campaign.RewardsOf(actor.Id) >= campaign.PerPersonCap) return RejectionCode.RewardCapReached;
+        // Last: the token is still good, and pays as soon as an officer adds money (the reason says so).
+        return campaign.Funds < campaign.Reward ? RejectionCode.CampaignBudgetExhausted : RejectionCode.None;
+    }
+
+    private static RejectionCode DecideCloseCampaign(LedgerState state, AccountState actor, CloseCampaign c)
+    {
+        if (!state.CampaignsById.TryGetValue(c.Campaign, out var campaign))
+            return Has(actor, Roles.Officer) || Has(actor, Roles.Module) ? RejectionCode.CampaignNotFound : RejectionCode.NotPermitted;
+        if (!Has(actor, Roles.Officer) && !(Has(actor, Roles.Module) && campaign.Module == actor.Id)) return RejectionCode.NotPermitted;
+        return campaign.Closed ? RejectionCode.CampaignClosed : RejectionCode.None;
     }
 }

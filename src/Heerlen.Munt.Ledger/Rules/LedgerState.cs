@@ -393,6 +393,9 @@ public sealed class LedgerState(string chainId)
     /// <summary>HM held in job escrow.</summary>
     public Amount Reserved { get; internal set; }
 
+    /// <summary>HM held in participation campaigns (funded, not yet paid out or returned).</summary>
+    public Amount CampaignFunds { get; internal set; }
+
     /// <summary>HM in existence: minted − redeemed. Equals the euros the municipality stands behind.</summary>
     public Amount Supply => Minted - Redeemed;
 
@@ -412,6 +415,8 @@ public sealed class LedgerState(string chainId)
     internal Dictionary<JobId, JobState> JobsById { get; } = [];
 
     internal Dictionary<(AccountId Payer, CommandId Id), PaymentRecord> Payments { get; } = [];
+
+    internal Dictionary<CampaignId, CampaignState> CampaignsById { get; } = [];
 
     internal Dictionary<(AccountId Merchant, CommandId Id), RedemptionRecord> Redemptions { get; } = [];
 
@@ -438,6 +443,9 @@ public sealed class LedgerState(string chainId)
 
     /// <summary>All jobs.</summary>
     public IReadOnlyDictionary<JobId, JobState> Jobs => JobsById;
+
+    /// <summary>All participation campaigns, open and closed.</summary>
+    public IReadOnlyDictionary<CampaignId, CampaignState> Campaigns => CampaignsById;
 
     /// <summary>Redemptions by (shop, command id).</summary>
     public IReadOnlyDictionary<(AccountId Merchant, CommandId Id), RedemptionRecord> RedemptionsById => Redemptions;
@@ -475,7 +483,7 @@ public sealed class LedgerState(string chainId)
 
     /// <summary>
     /// Checks every invariant over the whole state (O(size), for tests, start-up and the verifier):
-    /// supply = minted − redeemed ≥ 0; Σ balances + Σ budgets + Σ job reserves = supply; nothing
+    /// supply = minted − redeemed ≥ 0; Σ balances + Σ budgets + Σ job reserves + Σ campaign funds = supply; nothing
     /// below zero; no job pays or holds more than slots × reward; refunds never exceed payments;
     /// every rotated account's key leads back to it; every spending limit belongs to an account and is above zero.
     /// Throws <see cref="InvariantViolationException"/> naming the first broken one.
@@ -508,7 +516,17 @@ public sealed class LedgerState(string chainId)
             reserves += job.Reserve;
         }
         Ensure.That(reserves == Reserved);
-        Ensure.That(held + reserves == Supply);
+        Amount campaigns = Amount.Zero;
+        foreach (var campaign in CampaignsById.Values)
+        {
+            // Everything moved in is either still there or paid out, one reward per token; a closed campaign holds nothing.
+            Ensure.That(campaign.Funds.Cents >= 0 && campaign.Paid == campaign.Serials.Count && (!campaign.Closed || campaign.Funds == Amount.Zero));
+            Ensure.That(campaign.Closed || campaign.Funds + campaign.Reward * campaign.Paid == campaign.Funded);
+            Ensure.That(campaign.RewardsByAccount.Values.Sum() == campaign.Paid && campaign.RewardsByAccount.Values.All(n => n >= 1 && n <= campaign.PerPersonCap));
+            campaigns += campaign.Funds;
+        }
+        Ensure.That(campaigns == CampaignFunds);
+        Ensure.That(held + reserves + campaigns == Supply);
         foreach (var payment in Payments.Values)
             Ensure.That(payment.Refunded.Cents >= 0 && payment.Refunded <= payment.Amount);
         // Spent may exceed a limit lowered later that day, but never the largest limit there can be.

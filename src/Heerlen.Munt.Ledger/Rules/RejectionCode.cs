@@ -172,4 +172,37 @@ public enum RejectionCode : ushort
 
     /// <summary>The account already has exactly this daily spending limit.</summary>
     SpendingLimitUnchanged = 138,
+
+    /// <summary>A campaign with this id exists.</summary>
+    CampaignExists = 139,
+
+    /// <summary>The campaign does not exist.</summary>
+    CampaignNotFound = 140,
+
+    /// <summary>The campaign's window has not opened yet.</summary>
+    CampaignNotOpenYet = 141,
+
+    /// <summary>The campaign is closed, or its window has ended.</summary>
+    CampaignClosed = 142,
+
+    /// <summary>The campaign has too little money left for one more reward.</summary>
+    CampaignBudgetExhausted = 143,
+
+    /// <summary>This reward token was already handed in.</summary>
+    RewardAlreadyRedeemed = 144,
+
+    /// <summary>The token's signature is not the campaign key's signature of this token for this account.</summary>
+    RewardTokenInvalid = 145,
+
+    /// <summary>The account already got as many rewards from this campaign as one person may.</summary>
+    RewardCapReached = 146,
+
+    /// <summary>The campaign's public key is not a valid RSA key of 2048 to 4096 bits.</summary>
+    CampaignKeyInvalid = 147,
+
+    /// <summary>The campaign's window is empty or has already ended.</summary>
+    CampaignWindowInvalid = 148,
+
+    /// <summary>A campaign's per-person cap is at least one.</summary>
+    RewardCapInvalid = 149,
 }

@@ -58,6 +58,17 @@ public static class Rejections
         [RejectionCode.DailyLimitExceeded] = ("daily_limit_exceeded", "Dit is meer dan u vandaag met dit account mag betalen. Er is een daglimiet. Betaal minder, of probeer het morgen opnieuw.", "This is more than this account may pay today: it has a daily limit. Pay less, or try again tomorrow."),
         [RejectionCode.SpendingLimitNegative] = ("spending_limit_negative", "Een daglimiet kan niet negatief zijn. Kies 0 voor geen limiet.", "A daily limit cannot be negative. Use 0 for no limit."),
         [RejectionCode.SpendingLimitUnchanged] = ("spending_limit_unchanged", "Het account heeft deze daglimiet al.", "The account already has this daily limit."),
+        [RejectionCode.CampaignExists] = ("campaign_exists", "Deze actie bestaat al.", "This campaign already exists."),
+        [RejectionCode.CampaignNotFound] = ("campaign_not_found", "Deze actie bestaat niet.", "This campaign does not exist."),
+        [RejectionCode.CampaignNotOpenYet] = ("campaign_not_open_yet", "Deze actie is nog niet begonnen. Probeer het later opnieuw.", "This campaign has not started yet. Try again later."),
+        [RejectionCode.CampaignClosed] = ("campaign_closed", "Deze actie is voorbij. U kunt geen beloning meer krijgen.", "This campaign has ended. No more rewards can be paid."),
+        [RejectionCode.CampaignBudgetExhausted] = ("campaign_budget_exhausted", "Het geld voor deze actie is op. Uw bon is niet gebruikt. Bewaar hem: als de gemeente geld bijlegt, kunt u het opnieuw proberen.", "The money for this campaign has run out. Your voucher was not used. Keep it: if the municipality adds money, you can try again."),
+        [RejectionCode.RewardAlreadyRedeemed] = ("reward_already_redeemed", "Deze bon is al gebruikt. Elke bon geeft maar één keer een beloning.", "This voucher has already been used. Each voucher pays only once."),
+        [RejectionCode.RewardTokenInvalid] = ("reward_token_invalid", "Deze bon is niet echt, is voor een andere actie of voor een ander account.", "This voucher is not genuine, or it is for another campaign or another account."),
+        [RejectionCode.RewardCapReached] = ("reward_cap_reached", "U heeft al zo vaak een beloning van deze actie gekregen als mag.", "You have already had as many rewards from this campaign as allowed."),
+        [RejectionCode.CampaignKeyInvalid] = ("campaign_key_invalid", "De sleutel van deze actie is geen geldige RSA-sleutel van 2048 tot 4096 bits.", "The campaign's key is not a valid RSA key of 2048 to 4096 bits."),
+        [RejectionCode.CampaignWindowInvalid] = ("campaign_window_invalid", "De einddatum van de actie moet na de begindatum en in de toekomst liggen.", "The campaign must end after it starts, and in the future."),
+        [RejectionCode.RewardCapInvalid] = ("reward_cap_invalid", "Iemand moet minstens één beloning kunnen krijgen.", "A person must be able to get at least one reward."),
     };
 
     /// <summary>The stable snake_case code, e.g. <c>insufficient_funds</c>.</summary>

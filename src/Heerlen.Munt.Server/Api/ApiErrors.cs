@@ -34,6 +34,7 @@ public static class ApiErrors
         ["entry_not_found"] = (StatusCode.NotFound, "Deze regel staat (nog) niet in de keten.", "This entry is not (yet) in the chain."),
         ["account_not_found"] = (StatusCode.NotFound, "Dit account bestaat niet.", "This account does not exist."),
         ["job_not_found"] = (StatusCode.NotFound, "Deze klus bestaat niet.", "This job does not exist."),
+        ["campaign_not_found"] = (StatusCode.NotFound, "Deze actie bestaat niet.", "This campaign does not exist."),
         ["job_text_not_found"] = (StatusCode.NotFound, "Deze klus heeft nog geen titel en beschrijving.", "This job has no title and description yet."),
         ["job_title_required"] = (StatusCode.InvalidArgument, "Geef de klus een titel.", "Give the job a title."),
         ["job_title_too_long"] = (StatusCode.InvalidArgument, "De titel is te lang. Gebruik hoogstens 80 tekens.", "The title is too long. Use at most 80 characters."),

@@ -25,9 +25,10 @@ public sealed record MerchantSnapshot(AccountId Id, string Neighbourhood, bool S
 /// <param name="JobReservesCents">HM in jobs' escrow.</param>
 /// <param name="OutstandingRedemptions">Redemptions not yet paid out.</param>
 /// <param name="OutstandingRedemptionCents">Euro-cents owed for them.</param>
+/// <param name="CampaignFundsCents">HM in participation campaigns, not yet paid out as rewards.</param>
 public sealed record LiabilitiesSnapshot(
     long AsOfHeight, long MintedCents, long RedeemedCents, long AccountBalancesCents, long MerchantBalancesCents,
-    long BudgetsCents, long JobReservesCents, int OutstandingRedemptions, long OutstandingRedemptionCents)
+    long BudgetsCents, long JobReservesCents, int OutstandingRedemptions, long OutstandingRedemptionCents, long CampaignFundsCents)
 {
     /// <summary>HM in existence: minted − redeemed.</summary>
     public long SupplyCents => checked(MintedCents - RedeemedCents);
@@ -42,7 +43,7 @@ public sealed record LiabilitiesSnapshot(
 public sealed record MerchantBook(LiabilitiesSnapshot Totals, ImmutableSortedDictionary<string, MerchantSnapshot> Merchants)
 {
     /// <summary>Before the chain is loaded.</summary>
-    public static readonly MerchantBook Empty = new(new LiabilitiesSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0), ImmutableSortedDictionary.Create<string, MerchantSnapshot>(StringComparer.Ordinal));
+    public static readonly MerchantBook Empty = new(new LiabilitiesSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0), ImmutableSortedDictionary.Create<string, MerchantSnapshot>(StringComparer.Ordinal));
 }
 
 /// <summary>
@@ -126,7 +127,7 @@ public sealed partial class ChainView
             owed += m.OutstandingRedemptions;
             owedCents = checked(owedCents + m.OutstandingRedemptionCents);
         }
-        return new LiabilitiesSnapshot(state.NextHeight, state.Minted.Cents, state.Redeemed.Cents, accounts, merchantCents, budgets, state.Reserved.Cents, owed, owedCents);
+        return new LiabilitiesSnapshot(state.NextHeight, state.Minted.Cents, state.Redeemed.Cents, accounts, merchantCents, budgets, state.Reserved.Cents, owed, owedCents, state.CampaignFunds.Cents);
     }
 
     /// <summary>Unsettled redemptions per shop (of <paramref name="only"/> these shops, or all).</summary>

@@ -190,11 +190,14 @@ public sealed partial class ChainView : IChainObserver
             redemptions[group.Key] = group.Select(r => new RedemptionSnapshot(r.Key.Id, r.Value.Amount.Cents, r.Value.BankReference)).ToList();
         CopyChainFacts(state);
         var book = BookOf(state);
+        var campaigns = new ConcurrentDictionary<CampaignId, CampaignSnapshot>();
+        foreach (var (id, campaign) in state.Campaigns) campaigns[id] = CampaignSnapshot.Of(campaign);
         lock (_gate)
         {
             _decidedBook = _book = book;
             _accounts = accounts;
             _redemptions = redemptions;
+            _campaigns = campaigns;
             _requestPayments = _loadingPayments ?? new();
             _loadingPayments = null;
             _tree = _loading ?? new MerkleTree();
@@ -210,7 +213,8 @@ public sealed partial class ChainView : IChainObserver
         IReadOnlyList<AccountSnapshot> Accounts,
         IReadOnlyList<(AccountId Merchant, IReadOnlyList<RedemptionSnapshot> Redemptions)> Redemptions,
         ChainFacts? Chain,
-        MerchantBook Book);
+        MerchantBook Book,
+        IReadOnlyList<CampaignSnapshot> Campaigns);
 
     private sealed record ChainFacts(string ChainId, bool Established, AccountId Issuer, AccountId OperatorKey, long MintCosignThresholdCents);
 
@@ -221,6 +225,7 @@ public sealed partial class ChainView : IChainObserver
         {
             var touched = new HashSet<AccountId>();
             var merchantsRedeeming = new HashSet<AccountId>();
+            var campaigns = new HashSet<CampaignId>();
             ChainFacts? chain = null;
             foreach (var recorded in entries)
             {
@@ -238,6 +243,10 @@ public sealed partial class ChainView : IChainObserver
                     case SetSpendingLimit l: touched.Add(l.Account); break;
                     case Redeem: merchantsRedeeming.Add(decoded.Header.Actor); break;
                     case SettleRedemption settle: merchantsRedeeming.Add(settle.Merchant); break;
+                    case OpenCampaign c: campaigns.Add(c.Campaign); break;
+                    case FundCampaign c: campaigns.Add(c.Campaign); break;
+                    case RedeemReward c: campaigns.Add(c.Campaign); break;
+                    case CloseCampaign c: campaigns.Add(c.Campaign); break;
                     case EstablishChain: chain = new ChainFacts(state.ChainId, state.IsEstablished, state.Issuer, state.OperatorKey, state.MintCosignThreshold.Cents); break;
                 }
             }
@@ -247,7 +256,8 @@ public sealed partial class ChainView : IChainObserver
             var redemptions = merchantsRedeeming.Select(merchant => (merchant, (IReadOnlyList<RedemptionSnapshot>)state.RedemptionsById
                 .Where(r => r.Key.Merchant == merchant)
                 .Select(r => new RedemptionSnapshot(r.Key.Id, r.Value.Amount.Cents, r.Value.BankReference)).ToList())).ToList();
-            return new BatchCopy(accounts, redemptions, chain, NextBook(entries, state, touched, merchantsRedeeming));
+            var campaignCopies = campaigns.Where(state.Campaigns.ContainsKey).Select(id => CampaignSnapshot.Of(state.Campaigns[id])).ToList();
+            return new BatchCopy(accounts, redemptions, chain, NextBook(entries, state, touched, merchantsRedeeming), campaignCopies);
         }
         catch (Exception)
         {
@@ -272,6 +282,7 @@ public sealed partial class ChainView : IChainObserver
             }
             foreach (var account in copy.Accounts) _accounts[account.Id] = account;
             foreach (var (merchant, list) in copy.Redemptions) _redemptions[merchant] = list;
+            foreach (var campaign in copy.Campaigns) _campaigns[campaign.Id] = campaign;
             _book = copy.Book;
         }
         else if (entries.Count > 0)

@@ -68,6 +68,7 @@ public sealed class StatisticsApi(MuntRuntime runtime, Sessions sessions, IOptio
             JobReservesCents = t.JobReservesCents,
             OutstandingRedemptions = t.OutstandingRedemptions,
             OutstandingRedemptionCents = t.OutstandingRedemptionCents,
+            CampaignFundsCents = t.CampaignFundsCents,
         });
     }
 

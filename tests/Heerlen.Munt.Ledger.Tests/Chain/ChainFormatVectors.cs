@@ -85,6 +85,22 @@ public static class ChainFormatVectors
         Run(new AdmitMerchant(A("shop"), "centrum") { Header = H("officer-b") }, "officer-b");
         RunAsResident(new Pay(A("shop"), Amount.FromEuros(3), null) { Header = H("resident") }, RejectionCode.None);
         RunAsResident(new Pay(A("shop"), Amount.FromEuros(2, 1), null) { Header = H("resident") }, RejectionCode.DailyLimitExceeded);
+        // Added with participation (issue 8), again at the end: officer-b becomes a module and opens a campaign (a fresh
+        // 2048-bit RSA key each time the file is written), officer-a funds it, the resident hands in a token (blinded, signed
+        // blindly, unblinded) and, when it tries the same token again, is told reward_already_redeemed; the module closes it.
+        var rng = new Org.BouncyCastle.Security.SecureRandom();
+        var campaignKey = RsaBlindPrivateKey.Generate(2048, rng);
+        var campaign = new CampaignId(new UInt128(0x1112131415161718UL, 0x191A1B1C1D1E1F20UL));
+        Run(new GrantRole(A("officer-b"), Roles.Module) { Header = H("issuer") }, "issuer");
+        Run(new OpenCampaign(campaign, "klussen-2026", Amount.FromEuros(1), now, now + 86_400_000, CampaignScope.Neighbourhood, "gms", 1, false, "stemmen-heeft-zin-2026", campaignKey.PublicKey.Encode()) { Header = H("officer-b") }, "officer-b");
+        Run(new FundCampaign(campaign, Amount.FromEuros(100)) { Header = H("officer-a") }, "officer-a");
+        var serial = Hash32.Sha256("reward token serial"u8);
+        byte[] message = Participation.RewardToken.Message(ChainId, campaign, A("resident"), serial);
+        var blinded = RsaBlindSignatures.Blind(campaignKey.PublicKey, message, Participation.RewardToken.Variant, rng);
+        byte[] token = RsaBlindSignatures.Finalize(campaignKey.PublicKey, message, RsaBlindSignatures.BlindSign(campaignKey, blinded.BlindedMessage, rng), blinded.Inverse, Participation.RewardToken.Variant);
+        RunAsResident(new RedeemReward(campaign, serial, token) { Header = H("resident") }, RejectionCode.None);
+        RunAsResident(new RedeemReward(campaign, serial, token) { Header = H("resident") }, RejectionCode.RewardAlreadyRedeemed);
+        Run(new CloseCampaign(campaign) { Header = H("officer-b") }, "officer-b");
         engine.SealBlock(now + 1_000);
         return (engine, keys);
     }
@@ -163,6 +179,7 @@ public static class ChainFormatVectors
                 ["redeemed_cents"] = engine.State.Redeemed.Cents,
                 ["reserved_cents"] = engine.State.Reserved.Cents,
                 ["supply_cents"] = engine.State.Supply.Cents,
+                ["campaign_funds_cents"] = engine.State.CampaignFunds.Cents,
             },
         };
     }
@@ -191,6 +208,7 @@ public static class ChainFormatVectors
         Amount a => a.Cents,
         AccountId id => id.ToString(),
         Hash32 hash => hash.ToHex(),
+        byte[] bytes => Convert.ToHexStringLower(bytes),
         Enum e => $"{e} ({Convert.ToInt32(e)})",
         bool b => b,
         ushort u => u,

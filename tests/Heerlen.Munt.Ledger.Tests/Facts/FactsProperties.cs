@@ -23,6 +23,9 @@ public class When_random_commands_are_described_as_facts
         [CommandType.Pay] = MovementKind.Payment,
         [CommandType.Refund] = MovementKind.Refund,
         [CommandType.Redeem] = MovementKind.Redemption,
+        [CommandType.FundCampaign] = MovementKind.CampaignFunding,
+        [CommandType.RedeemReward] = MovementKind.ParticipationReward,
+        [CommandType.CloseCampaign] = MovementKind.CampaignRelease,
     };
 
     [Property(MaxTest = 60, EndSize = 120)]
@@ -131,7 +134,7 @@ public class When_random_commands_are_described_as_facts
             if (m.From == m.To) return $"movement from {m.From} to itself";
             if (!KindOf.TryGetValue(f.Command, out var kind) || kind != m.Kind) return $"a {m.Kind} movement on a {f.Command}";
         }
-        if (f.Applied && f.Command is CommandType.MintBudget or CommandType.PublishJob or CommandType.ApproveCompletion or CommandType.Pay or CommandType.Refund or CommandType.Redeem && f.Movements.Length != 1)
+        if (f.Applied && f.Command is CommandType.MintBudget or CommandType.PublishJob or CommandType.ApproveCompletion or CommandType.Pay or CommandType.Refund or CommandType.Redeem or CommandType.FundCampaign or CommandType.RedeemReward && f.Movements.Length != 1)
             return "an applied money command without its movement";
         if (f.SettledCents != 0 && !(f.Applied && f.Command == CommandType.SettleRedemption && f.SettledCents > 0)) return $"{f.SettledCents} cents settled";
         if (f.Applied && f.Command == CommandType.SettleRedemption && f.SettledCents <= 0) return "a settlement of nothing";

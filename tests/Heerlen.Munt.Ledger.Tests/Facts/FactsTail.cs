@@ -86,7 +86,7 @@ internal sealed class Pots
         }
     }
 
-    /// <summary>What the pots must hold for a ledger state: balances, budgets, job reserves and the two edges of the supply.</summary>
+    /// <summary>What the pots must hold for a ledger state: balances, budgets, job reserves, campaign funds and the two edges of the supply.</summary>
     public static Dictionary<string, long> Expected(LedgerState state)
     {
         var expected = new Dictionary<string, long>(StringComparer.Ordinal)
@@ -97,6 +97,7 @@ internal sealed class Pots
         foreach (var (id, account) in state.Accounts) expected.Add(id.ToString(), account.Balance.Cents);
         foreach (var (budget, amount) in state.Budgets) expected.Add(Movement.BudgetPot(budget), amount.Cents);
         foreach (var (id, job) in state.Jobs) expected.Add(Movement.JobPot(id), job.Reserve.Cents);
+        foreach (var (id, campaign) in state.Campaigns) expected.Add(Movement.CampaignPot(id), campaign.Funds.Cents);
         return expected;
     }
 

@@ -13,7 +13,7 @@ namespace Heerlen.Munt.Ledger.Tests.Properties;
 public sealed record Step(int Roll, int A, int B, int C, int D)
 {
     // How often each kind comes up, by kind number (see RandomScript.Build): the money path is common, admin rare.
-    private static readonly int[] Weights = [3, 3, 1, 4, 6, 10, 10, 10, 3, 1, 12, 4, 4, 4, 2, 1, 2, 2, 3, 2, 3, 3];
+    private static readonly int[] Weights = [3, 3, 1, 4, 6, 10, 10, 10, 3, 1, 12, 4, 4, 4, 2, 1, 2, 2, 3, 2, 3, 3, 2, 3, 5, 1];
     private static readonly int[] KindByRoll = [.. Weights.SelectMany((weight, kind) => Enumerable.Repeat(kind, weight))];
 
     public static int RollMax => KindByRoll.Length - 1;
@@ -38,6 +38,8 @@ public sealed class RandomScript
     private readonly List<(AccountId Payer, CommandId Id)> _payments = [(default, CommandId.New())];
     private readonly List<(AccountId Merchant, CommandId Id)> _redemptions = [(default, CommandId.New())];
     private readonly List<byte[]> _sent = [];
+    private readonly List<CampaignId> _campaigns = [CampaignId.New()];
+    private readonly List<(Hash32 Serial, byte[] Signature)> _tokens = [];
 
     public RandomScript()
     {
@@ -45,6 +47,9 @@ public sealed class RandomScript
         foreach (var key in new[] { Community.Issuer, Community.Officer1, Community.Officer2 }) Track(key.PublicKey, key);
         for (int i = 0; i < 3; i++) Track(Community.NewAccount());
         for (int i = 0; i < 2; i++) Track(Community.NewMerchant());
+        var module = Community.NewAccount();
+        Community.Ok(Community.Submit(new GrantRole(module.PublicKey, Roles.Module) { Header = Community.Header(Community.Issuer) }, Community.Issuer));
+        Track(module);
     }
 
     public static Gen<Step> StepGen { get; } =
@@ -125,6 +130,10 @@ public sealed class RandomScript
             15 => new SuspendMerchant(target) { Header = h },
             16 => RotateCommand(h, actor),
             17 => new FreezeAccount(target, s.C % 2 == 0) { Header = h },
+            22 => OpenCampaignCommand(s, h, amount),
+            23 => new FundCampaign(PickCampaign(s.B), s.C % 3 == 0 ? amount : new Amount(500)) { Header = h },
+            24 => RedeemCommand(s, h, actor),
+            25 => new CloseCampaign(PickCampaign(s.B)) { Header = h },
             21 => new SetSpendingLimit(s.B % 3 != 0 ? PickPayer(s.B) : target, new Amount(LimitChoices[s.C % LimitChoices.Length])) { Header = h },
             _ => new OpenAccount { Header = h },
         };
@@ -152,6 +161,30 @@ public sealed class RandomScript
         long deadline = s.D % 9 == 0 ? Community.NowMs - 1 : Community.NowMs + (s.B + 1) * 3_600_000L;
         return new PublishJob(job, s.C % 6 == 0 ? "nope" : Community.Budget, "groen", s.D % 2 == 0 ? "gms" : "centrum", amount, (ushort)(s.B % 4), deadline) { Header = h };
     }
+
+    private Command OpenCampaignCommand(Step s, CommandHeader h, Amount amount)
+    {
+        var id = s.D % 7 == 0 ? PickCampaign(s.B) : CampaignId.New();
+        long opens = Community.NowMs + (s.B % 4 == 0 ? 3_600_000 : 0);
+        long closes = s.D % 9 == 0 ? Community.NowMs - 1 : Community.NowMs + (s.B + 1) * 3_600_000L;
+        var key = s.C % 5 == 0 ? Tokens.OtherCampaignKey : Tokens.CampaignKey;
+        return new OpenCampaign(id, s.C % 6 == 0 ? "nope" : Community.Budget, s.C % 2 == 0 ? new Amount(100) : amount, opens, closes,
+            CampaignScope.City, null, (ushort)(s.B % 3), s.D % 2 == 0, s.D % 2 == 0 ? null : "actie", key.PublicKey.Encode())
+        { Header = h };
+    }
+
+    /// <summary>Mostly a genuine token for the actor (made with the first campaign key), sometimes one handed in before, sometimes someone else's.</summary>
+    private Command RedeemCommand(Step s, CommandHeader h, AccountId actor)
+    {
+        var campaign = PickCampaign(s.B);
+        (Hash32 Serial, byte[] Signature) token = s.C % 4 == 0 && _tokens.Count > 0
+            ? _tokens[s.D % _tokens.Count]
+            : Tokens.Make(Tokens.CampaignKey, Community.ChainId, campaign, s.C % 7 == 0 ? Pick(s.D) : actor);
+        _tokens.Add(token);
+        return new RedeemReward(campaign, token.Serial, token.Signature) { Header = h };
+    }
+
+    private CampaignId PickCampaign(int i) => _campaigns[i % _campaigns.Count];
 
     private Command RefundCommand(Step s, CommandHeader h, Amount amount)
     {
@@ -188,6 +221,9 @@ public sealed class RandomScript
             case PublishJob p:
                 _jobs.Add(p.Job);
                 break;
+            case OpenCampaign c:
+                _campaigns.Add(c.Campaign);
+                break;
             case Pay:
                 _payments.Add((decoded.Header.Actor, decoded.Header.Id));
                 break;
@@ -219,8 +255,9 @@ public sealed class RandomScript
         Roles role = s.Kind switch
         {
             1 or 2 => Roles.Issuer,
-            3 or 4 or 7 or 8 or 9 or 13 or 14 or 15 or 17 or 21 => Roles.Officer,
-            5 or 10 => Roles.Resident,
+            3 or 4 or 7 or 8 or 9 or 13 or 14 or 15 or 17 or 21 or 23 => Roles.Officer,
+            5 or 10 or 24 => Roles.Resident,
+            22 or 25 => Roles.Module,
             11 or 12 => Roles.Merchant,
             _ => Roles.None,
         };

@@ -109,7 +109,7 @@ public sealed class When_the_bytes_are_not_a_command : RefusalScenario
 
     [Theory]
     [InlineData(0)]
-    [InlineData(21)]
+    [InlineData(25)]
     [InlineData(255)]
     public void an_unknown_type_byte_is_refused_as_unknown_command_type(byte type)
     {

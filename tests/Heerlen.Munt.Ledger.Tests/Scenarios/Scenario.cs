@@ -151,6 +151,14 @@ internal static class Snapshot
             Line(b, $"redemption {key.Merchant} {key.Id} {r.Amount} bank {r.BankReference}");
         foreach (var (id, l) in s.SpendingLimits.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal))
             Line(b, $"limit {id} daily {l.Daily} day {l.Day} spent {l.SpentOnDay}");
+        Line(b, $"campaign funds {s.CampaignFunds}");
+        foreach (var (id, c) in s.Campaigns.OrderBy(p => p.Key.Value))
+        {
+            Line(b, $"campaign {id} module {c.Module} budget {c.Budget} reward {c.Reward} window {c.OpensAtMs}-{c.ClosesAtMs} scope {c.Scope} {c.Area} cap {c.PerPersonCap} sensitive {c.Sensitive} name {c.Name}");
+            Line(b, $"  funds {c.Funds} funded {c.Funded} paid {c.Paid} closed {c.Closed} key {c.Key.KeyId}");
+            foreach (var (account, n) in c.RewardsByAccount.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal)) Line(b, $"  rewarded {account} {n}");
+            foreach (var serial in c.Serials.Select(x => x.ToHash32().ToString()).Order(StringComparer.Ordinal)) Line(b, $"  serial {serial}");
+        }
         return b.ToString();
     }
 

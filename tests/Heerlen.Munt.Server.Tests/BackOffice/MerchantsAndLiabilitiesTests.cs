@@ -76,8 +76,8 @@ public sealed class MerchantsAndLiabilitiesTests(ServerFixture fixture) : IDispo
         var auditor = _client.As(fixture.Demo("cbs"));
         var owed = await auditor.ReadAsync(o => _client.Statistics.GetLiabilitiesAsync(new GetLiabilitiesRequest(), o));
 
-        // The global invariant: every HM in existence is in an account, a budget line or a job's escrow.
-        Assert.Equal(owed.SupplyCents, owed.ResidentBalancesCents + owed.MerchantBalancesCents + owed.BudgetsCents + owed.JobReservesCents);
+        // The global invariant: every HM in existence is in an account, a budget line, a job's escrow or a campaign.
+        Assert.Equal(owed.SupplyCents, owed.ResidentBalancesCents + owed.MerchantBalancesCents + owed.BudgetsCents + owed.JobReservesCents + owed.CampaignFundsCents);
         Assert.Equal(owed.MintedCents - owed.RedeemedCents, owed.SupplyCents);
         Assert.True(owed.ResidentBalancesCents > 0 && owed.MerchantBalancesCents > 0 && owed.BudgetsCents > 0 && owed.JobReservesCents > 0);
         Assert.True(owed.OutstandingRedemptions >= 1 && owed.OutstandingRedemptionCents >= 200 && owed.RedeemedCents >= owed.OutstandingRedemptionCents);
@@ -94,6 +94,7 @@ public sealed class MerchantsAndLiabilitiesTests(ServerFixture fixture) : IDispo
         Assert.Equal(Sum(p => shops.Contains(p.Id)), owed.MerchantBalancesCents);
         Assert.Equal(Sum(p => p.Id.StartsWith("budget:", StringComparison.Ordinal)), owed.BudgetsCents);
         Assert.Equal(Sum(p => p.Id.StartsWith("job:", StringComparison.Ordinal)), owed.JobReservesCents);
+        Assert.Equal(Sum(p => p.Id.StartsWith("campaign:", StringComparison.Ordinal)), owed.CampaignFundsCents);
         Assert.Equal(-Sum(p => p.Id == "issuance"), owed.MintedCents);
         Assert.Equal(Sum(p => p.Id == "redeemed"), owed.RedeemedCents);
         Assert.Equal(merchants.Merchants.Sum(m => m.OutstandingRedemptionCents), owed.OutstandingRedemptionCents);

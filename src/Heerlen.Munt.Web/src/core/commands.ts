@@ -36,7 +36,19 @@ export const CommandTypes = {
   RotateKey: 18,
   FreezeAccount: 19,
   SetSpendingLimit: 20,
+  OpenCampaign: 21,
+  FundCampaign: 22,
+  RedeemReward: 23,
+  CloseCampaign: 24,
 } as const;
+
+/** Who a participation campaign is for (OpenCampaign). City has no area; district and neighbourhood name one (a slug). */
+export const CampaignScopes = { City: 1, District: 2, Neighbourhood: 3 } as const;
+export type CampaignScope = (typeof CampaignScopes)[keyof typeof CampaignScopes];
+
+/** Longest campaign key field (a 4096-bit RSA modulus and its exponent with length prefixes) and reward signature. */
+export const CAMPAIGN_KEY_BYTES_MAX = 2 + 512 + 2 + 8;
+export const REWARD_SIGNATURE_BYTES_MAX = 512;
 
 export type CommandTypeName = keyof typeof CommandTypes;
 
@@ -82,7 +94,15 @@ export type Command =
   | C<'SuspendMerchant', { merchant: string }>
   | C<'RotateKey', { account: string; newKey: string }>
   | C<'FreezeAccount', { account: string; frozen: boolean }>
-  | C<'SetSpendingLimit', { account: string; dailyLimit: number }>;
+  | C<'SetSpendingLimit', { account: string; dailyLimit: number }>
+  // Participation (docs/participation.md). Byte fields are lower-case hex. A sensitive campaign has no name (null).
+  | C<'OpenCampaign', {
+    campaign: string; budget: string; reward: number; opensAtMs: number; closesAtMs: number; scope: CampaignScope; area: string | null;
+    perPersonCap: number; sensitive: boolean; name: string | null; key: string;
+  }>
+  | C<'FundCampaign', { campaign: string; amount: number }>
+  | C<'RedeemReward', { campaign: string; serial: string; signature: string }>
+  | C<'CloseCampaign', { campaign: string }>;
 
 const typeNames = new Map<number, CommandTypeName>(Object.entries(CommandTypes).map(([k, v]) => [v, k as CommandTypeName]));
 
@@ -144,6 +164,28 @@ function role(w: Writer, r: number): void {
   w.u8(r);
 }
 
+function writeOpenCampaign(w: Writer, c: Extract<Command, { type: 'OpenCampaign' }>): void {
+  u128(w, c.campaign, 'campaign');
+  slug(w, c.budget, 'budget');
+  amount(w, c.reward, 'reward');
+  time(w, c.opensAtMs, 'opensAtMs');
+  time(w, c.closesAtMs, 'closesAtMs');
+  if (!Object.values(CampaignScopes).includes(c.scope)) throw new Error(`campaign scope ${c.scope} is unknown`);
+  w.u8(c.scope);
+  if (c.scope === CampaignScopes.City) {
+    if (c.area !== null) throw new Error('a city-wide campaign has no area');
+  } else slug(w, c.area ?? '', 'area');
+  w.u16(c.perPersonCap);
+  w.bool(c.sensitive);
+  // A sensitive campaign has no name field at all.
+  if (c.sensitive) {
+    if (c.name !== null) throw new Error('a sensitive campaign has no name on the chain');
+  } else slug(w, c.name ?? '', 'name');
+  const key = fromHex(c.key);
+  if (key.length === 0 || key.length > CAMPAIGN_KEY_BYTES_MAX) throw new Error(`a campaign key is 1-${CAMPAIGN_KEY_BYTES_MAX} bytes`);
+  w.bytes16(key);
+}
+
 /** The canonical bytes of a command. Throws an Error naming the field that breaks its rule. */
 export function encodeCommand(cmd: Command): Uint8Array {
   const w = new Writer();
@@ -195,6 +237,17 @@ function writeBody(w: Writer, c: Command): void {
     case 'RotateKey': account(w, c.account, 'account'); account(w, c.newKey, 'newKey'); break;
     case 'FreezeAccount': account(w, c.account, 'account'); w.bool(c.frozen); break;
     case 'SetSpendingLimit': account(w, c.account, 'account'); amount(w, c.dailyLimit, 'dailyLimit'); break;
+    case 'OpenCampaign': writeOpenCampaign(w, c); break;
+    case 'FundCampaign': u128(w, c.campaign, 'campaign'); amount(w, c.amount, 'amount'); break;
+    case 'RedeemReward': {
+      u128(w, c.campaign, 'campaign');
+      w.fixed(fromHex(c.serial, 32));
+      const signature = fromHex(c.signature);
+      if (signature.length === 0 || signature.length > REWARD_SIGNATURE_BYTES_MAX) throw new Error(`a reward signature is 1-${REWARD_SIGNATURE_BYTES_MAX} bytes`);
+      w.bytes16(signature);
+      break;
+    }
+    case 'CloseCampaign': u128(w, c.campaign, 'campaign'); break;
     default: {
       const never: never = c;
       throw new Error(`unknown command ${JSON.stringify(never)}`);
@@ -269,6 +322,24 @@ function readBody(r: Reader, type: CommandTypeName): Record<string, unknown> {
     case 'RotateKey': return { type, account: readAccount(r), newKey: readAccount(r) };
     case 'FreezeAccount': return { type, account: readAccount(r), frozen: r.bool() };
     case 'SetSpendingLimit': return { type, account: readAccount(r), dailyLimit: r.i64Number() };
+    case 'OpenCampaign': {
+      const campaign = readU128(r), budget = readSlug(r, 'budget'), reward = r.i64Number(), opensAtMs = r.i64Number(), closesAtMs = r.i64Number();
+      const scope = r.u8();
+      if (!Object.values(CampaignScopes).includes(scope as CampaignScope)) throw new Error(`campaign scope ${scope} is unknown`);
+      const area = scope === CampaignScopes.City ? null : readSlug(r, 'area');
+      const perPersonCap = r.u16(), sensitive = r.bool();
+      const name = sensitive ? null : readSlug(r, 'name');
+      const key = r.bytes16();
+      if (key.length === 0 || key.length > CAMPAIGN_KEY_BYTES_MAX) throw new Error(`a campaign key is 1-${CAMPAIGN_KEY_BYTES_MAX} bytes`);
+      return { type, campaign, budget, reward, opensAtMs, closesAtMs, scope, area, perPersonCap, sensitive, name, key: toHex(key) };
+    }
+    case 'FundCampaign': return { type, campaign: readU128(r), amount: r.i64Number() };
+    case 'RedeemReward': {
+      const campaign = readU128(r), serial = toHex(r.fixed(32)), signature = r.bytes16();
+      if (signature.length === 0 || signature.length > REWARD_SIGNATURE_BYTES_MAX) throw new Error(`a reward signature is 1-${REWARD_SIGNATURE_BYTES_MAX} bytes`);
+      return { type, campaign, serial, signature: toHex(signature) };
+    }
+    case 'CloseCampaign': return { type, campaign: readU128(r) };
   }
 }
 

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Heerlen.Munt.Ledger.Accounts;
+using Heerlen.Munt.Ledger.Commands;
+using Heerlen.Munt.Ledger.Crypto;
+using Heerlen.Munt.Ledger.Participation;
+using Org.BouncyCastle.Security;
+
+namespace Heerlen.Munt.Client;
+
+/// <summary>
+/// What a resident's device keeps between asking a participation module for a reward token and handing it in: the
+/// random serial and the blinding's inverse stay on the device (they are what makes the token unlinkable); only
+/// <see cref="BlindedMessage"/> goes to the module. Keep it private until redeemed, then forget it.
+/// </summary>
+/// <param name="ChainId">The chain.</param>
+/// <param name="Campaign">The campaign.</param>
+/// <param name="Account">The account the token will pay (inside the signed message, so nobody else can use it).</param>
+/// <param name="PublicKey">The campaign's key, as the chain has it.</param>
+/// <param name="Serial">The token's random serial.</param>
+/// <param name="BlindedMessage">What to show the module (RFC 9474 blinded message).</param>
+/// <param name="Inverse">The blinding's inverse, to unblind the module's answer.</param>
+public sealed record PendingReward(string ChainId, string Campaign, string Account, byte[] PublicKey, byte[] Serial, byte[] BlindedMessage, byte[] Inverse)
+{
+    /// <summary>As JSON (byte fields in base64), for a file on the device.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this);
+
+    /// <summary>Reads <see cref="ToJson"/>'s form.</summary>
+    public static PendingReward FromJson(string json) => JsonSerializer.Deserialize<PendingReward>(json) ?? throw new FormatException("not a pending reward");
+}
+
+/// <summary>The resident's side of a reward token (RFC 9474): blind, then unblind and check the module's answer.</summary>
+public static class RewardTokens
+{
+    private static readonly SecureRandom Random = new();
+
+    /// <summary>A fresh serial and blinding for one token of <paramref name="campaign"/> for <paramref name="account"/>.</summary>
+    public static PendingReward Request(string chainId, CampaignId campaign, AccountId account, RsaBlindPublicKey key)
+    {
+        var serial = new Hash32(SecureRandom.GetNextBytes(Random, 32));
+        byte[] message = RewardToken.Message(chainId, campaign, account, serial);
+        var blinding = RsaBlindSignatures.Blind(key, message, RewardToken.Variant, Random);
+        return new PendingReward(chainId, campaign.ToString(), account.ToString(), key.Encode(), serial.Span.ToArray(), blinding.BlindedMessage, blinding.Inverse);
+    }
+
+    /// <summary>
+    /// Unblinds the module's <paramref name="blindSignature"/> into the token's signature and checks it against the campaign's key.
+    /// Throws <see cref="MuntException"/> (<c>reward_signature_invalid</c>) if the module's answer does not make a valid token.
+    /// </summary>
+    public static (Hash32 Serial, byte[] Signature) Finish(PendingReward pending, byte[] blindSignature)
+    {
+        var key = RsaBlindPublicKey.Decode(pending.PublicKey);
+        var serial = new Hash32(pending.Serial);
+        byte[] message = RewardToken.Message(pending.ChainId, CampaignId.Parse(pending.Campaign), AccountId.Parse(pending.Account), serial);
+        try
+        {
+            return (serial, RsaBlindSignatures.Finalize(key, message, blindSignature, pending.Inverse, RewardToken.Variant));
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new MuntException("reward_signature_invalid", "Het antwoord van de uitgever is geen geldige bon. Vraag opnieuw om een bon.", Grpc.Core.StatusCode.InvalidArgument, e.Message, e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Heerlen.Munt.Contracts.V1;
+using Heerlen.Munt.Server.Api;
+using Heerlen.Munt.Server.Chain;
+using LedgerCampaignId = Heerlen.Munt.Ledger.Commands.CampaignId;
+using LedgerScope = Heerlen.Munt.Ledger.Commands.CampaignScope;
+
+namespace Heerlen.Munt.Server.Services;
+
+/// <summary>
+/// Participation campaigns (service <c>heerlen.munt.v1.Participation</c>): what the chain says about each, from the
+/// <see cref="ChainView"/>. Public: the terms and key are on the chain already, and a resident's app needs the key
+/// before it can blind a token. A sensitive campaign has no name here either. The issuing of tokens is not here: a
+/// participation module does it (docs/participation.md), and the server never sees who got one.
+/// </summary>
+public sealed class ParticipationApi(MuntRuntime runtime, TimeProvider time) : Participation.ParticipationBase
+{
+    /// <inheritdoc />
+    public override Task<ListCampaignsResponse> ListCampaigns(ListCampaignsRequest request, ServerCallContext context)
+    {
+        long height = runtime.View.Height;
+        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var reply = new ListCampaignsResponse { AsOfHeight = height };
+        foreach (var c in runtime.View.Campaigns.Where(c => request.IncludeClosed || !c.Closed).OrderByDescending(c => c.OpenedAtMs).ThenBy(c => c.Id.Value))
+            reply.Campaigns.Add(ToMessage(c, now));
+        return Task.FromResult(reply);
+    }
+
+    /// <inheritdoc />
+    public override Task<Campaign> GetCampaign(GetCampaignRequest request, ServerCallContext context)
+    {
+        var language = Languages.Of(context);
+        if (!LedgerCampaignId.TryParse(request.Campaign, out var id)) throw ApiErrors.Error("invalid_id", language, "a campaign id is 32 hex digits");
+        var campaign = runtime.View.Campaign(id) ?? throw ApiErrors.Error("campaign_not_found", language);
+        return Task.FromResult(ToMessage(campaign, time.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+
+    /// <summary>A campaign as its message, with its status at <paramref name="nowMs"/>.</summary>
+    public static Campaign ToMessage(CampaignSnapshot c, long nowMs) => new()
+    {
+        Campaign_ = c.Id.ToString(),
+        Module = c.Module.ToString(),
+        Budget = c.Budget,
+        RewardCents = c.RewardCents,
+        OpensAtMs = c.OpensAtMs,
+        ClosesAtMs = c.ClosesAtMs,
+        Scope = c.Scope switch
+        {
+            LedgerScope.City => CampaignScope.City,
+            LedgerScope.District => CampaignScope.District,
+            LedgerScope.Neighbourhood => CampaignScope.Neighbourhood,
+            _ => CampaignScope.Unspecified,
+        },
+        Area = c.Area ?? "",
+        PerPersonCap = c.PerPersonCap,
+        Sensitive = c.Sensitive,
+        Name = c.Name ?? "",
+        PublicKey = ByteString.CopyFrom(c.PublicKey),
+        KeyId = c.KeyId,
+        ModulusBits = c.ModulusBits,
+        FundsCents = c.FundsCents,
+        FundedCents = c.FundedCents,
+        RewardsPaid = c.Paid,
+        RewardsLeft = c.FundsCents / c.RewardCents,
+        OpenedAtMs = c.OpenedAtMs,
+        Status = c.Closed ? CampaignStatus.Closed
+            : nowMs >= c.ClosesAtMs ? CampaignStatus.Ended
+            : nowMs < c.OpensAtMs ? CampaignStatus.NotOpenYet
+            : CampaignStatus.Open,
+    };
+}
