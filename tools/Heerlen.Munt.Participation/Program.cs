@@ -2,7 +2,7 @@ using Heerlen.Munt.Client;
 using Heerlen.Munt.Contracts.V1;
 using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Ledger.Money;
-using Heerlen.Munt.Participation;
+using Heerlen.Munt.Modules;
 using CampaignScope = Heerlen.Munt.Ledger.Commands.CampaignScope;
 using Wallet = Heerlen.Munt.Client.Wallet;
 

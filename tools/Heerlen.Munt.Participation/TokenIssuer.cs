@@ -5,7 +5,7 @@ using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Ledger.Crypto;
 using Org.BouncyCastle.Security;
 
-namespace Heerlen.Munt.Participation;
+namespace Heerlen.Munt.Modules;
 
 /// <summary>Why the module will not sign a token; <see cref="Code"/> is stable, the message is for the person at the desk.</summary>
 public sealed class IssueRefusedException(string code, string dutch, string english) : Exception(english)

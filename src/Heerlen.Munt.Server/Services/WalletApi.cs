@@ -114,6 +114,11 @@ public static class HistoryWords
             CommandType.PublishJob => nl ? $"Je plaatste een klus{job}." : $"You published a job{job}.",
             CommandType.MintBudget => nl ? "Je maakte budget aan." : "You created budget.",
             CommandType.SetSpendingLimit => LimitWords(l, nl, language),
+            // Never the campaign's name: for a sensitive campaign even this line must not say what it was about.
+            CommandType.RedeemReward => nl ? $"Je kreeg {amount} als beloning voor meedoen." : $"You got {amount} as a reward for taking part.",
+            CommandType.OpenCampaign => nl ? "Je opende een actie." : "You opened a campaign.",
+            CommandType.FundCampaign => nl ? $"Je zette {amount} in een actie." : $"You put {amount} into a campaign.",
+            CommandType.CloseCampaign => nl ? "Je sloot een actie." : "You closed a campaign.",
             _ => nl ? $"{l.Command}." : $"{l.Command}.",
         };
     }

@@ -124,6 +124,8 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
         new("People.UploadJobPhoto",           NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
         new("People.GetJobPhoto",              NoSession, Ok,    NotYours, NotYours, Ok,       NotYours, NotYours, Expired, OldKey, NotYours),
         new("People.ErasePersonalData",        NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
+        new("Participation.ListCampaigns",     Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
+        new("Participation.GetCampaign",       Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
         new("Health.Check",                    Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
         new("Health.Watch",                    Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
     ];
@@ -165,6 +167,8 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
         ["People.UploadJobPhoto"] = (w, o) => w.Client.People.UploadJobPhotoAsync(new UploadJobPhotoRequest { Account = w.Resident, ContentType = "image/jpeg", Photo = ByteString.CopyFrom(w.Photo) }, o).ResponseAsync,
         ["People.GetJobPhoto"] = (w, o) => w.Client.People.GetJobPhotoAsync(new GetJobPhotoRequest { Account = w.Resident, EvidenceHash = w.EvidenceHash }, o).ResponseAsync,
         ["People.ErasePersonalData"] = (w, o) => w.Client.People.ErasePersonalDataAsync(new ErasePersonalDataRequest { Account = w.Resident }, o).ResponseAsync,
+        ["Participation.ListCampaigns"] = (w, o) => w.Client.Participation.ListCampaignsAsync(new ListCampaignsRequest { IncludeClosed = true }, o).ResponseAsync,
+        ["Participation.GetCampaign"] = (w, o) => w.Client.Participation.GetCampaignAsync(new GetCampaignRequest { Campaign = w.Campaign }, o).ResponseAsync,
         ["Health.Check"] = (w, o) => w.Health.CheckAsync(new HealthCheckRequest(), o).ResponseAsync,
         ["Health.Watch"] = (w, o) => Answers.FirstAsync(w.Health.Watch(new HealthCheckRequest(), o)),
     };
@@ -173,7 +177,7 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
     private static readonly ServiceDescriptor[] Services =
     [
         Contracts.V1.Ledger.Descriptor, Contracts.V1.Wallet.Descriptor, Jobs.Descriptor, Merchants.Descriptor,
-        Audit.Descriptor, Statistics.Descriptor, People.Descriptor, Health.Descriptor,
+        Audit.Descriptor, Statistics.Descriptor, People.Descriptor, Participation.Descriptor, Health.Descriptor,
     ];
 
     [Fact]
@@ -293,6 +297,8 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
         /// <summary>An open payment request of <see cref="Shop"/>.</summary>
         public string PaymentCode { get; private set; } = "";
 
+        public string Campaign { get; private set; } = "";
+
         /// <summary>The tree size of a sealed checkpoint.</summary>
         public long CheckpointSize { get; private set; }
 
@@ -347,6 +353,16 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
             await Client.As(frozen).OpenAccountAsync();
             await issuer.GrantRoleAsync(frozen.Account, Roles.Officer);
             await officer.FreezeAsync(frozen.Account, true);
+
+            // A campaign for Participation.GetCampaign: a module account (granted by the issuer) opens it.
+            var module = Wallet.Create();
+            await Client.As(module).OpenAccountAsync();
+            await issuer.GrantRoleAsync(module.Account, Roles.Module);
+            var campaign = CampaignId.New();
+            var campaignKey = RsaBlindPrivateKey.Generate(2048, new Org.BouncyCastle.Security.SecureRandom());
+            await Client.As(module).OpenCampaignAsync(campaign, DemoCommunity.Budget, new Amount(100), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1),
+                Ledger.Commands.CampaignScope.City, null, 1, true, null, campaignKey.PublicKey);
+            Campaign = campaign.ToString();
 
             PaymentCode = (await Client.As(shop).RequestPaymentAsync(new Amount(300), 3600)).ShortCode;
             await Eventually(async () => await Answers.OfAsync(() => Client.Audit.GetCheckpointAsync(new GetCheckpointRequest()).ResponseAsync) == Answers.Allowed);
