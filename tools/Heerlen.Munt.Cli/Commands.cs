@@ -25,6 +25,7 @@ internal static partial class Commands
         new("info", Audience.Anyone, "info", "gegevens van de keten: id, hoogte, sleutels, laatste controlepunt", "chain info: id, height, keys, latest checkpoint", [], InfoAsync),
         new("jobs", Audience.Anyone, "jobs [--neighbourhood N] [--category C] [--all]", "open klussen (met --all ook gestopte, volle en verlopen)", "open jobs (with --all also cancelled, full and past-deadline ones)", ["--neighbourhood", "--category", "--all"], JobsAsync),
         new("job", Audience.Anyone, "job JOBID", "één klus (een medewerker ziet ook wie meedoet)", "one job (an officer also sees who takes part)", [], JobAsync),
+        new("campaigns", Audience.Anyone, "campaigns [--all]", "acties die beloningen geven (met --all ook gesloten)", "campaigns that pay rewards (with --all also closed ones)", ["--all"], CampaignsAsync),
         new("new-wallet", Audience.Anyone, "new-wallet --out FILE", "nieuw account; de twaalf woorden komen in FILE (mode 600)", "new account; its twelve words go to FILE (mode 600)", ["--out"], NewWalletAsync),
         new("checkpoint", Audience.Anyone, "checkpoint [--operator-key HEX]", "het laatste controlepunt en of de handtekening klopt", "the latest checkpoint and whether its signature checks out", ["--operator-key"], CheckpointAsync),
         new("proof", Audience.Anyone, "proof HEIGHT [--hash ENTRYHASH] [--operator-key HEX]", "haalt het bewijs dat regel HEIGHT in de keten staat en controleert het", "fetches the proof that entry HEIGHT is in the chain and checks it", ["--hash", "--operator-key"], ProofAsync),
@@ -37,6 +38,8 @@ internal static partial class Commands
         new("complete", Audience.Resident, "complete JOBID --photo FILE", "de klus klaar melden met een foto", "report a job done with a photo", ["--photo"], CompleteAsync),
         new("pay", Audience.Resident, "pay MERCHANT AMOUNT", "een winkel betalen", "pay a shop", [], PayAsync),
         new("pay-code", Audience.Resident, "pay-code CODE", "de betaalcode van een winkel betalen", "pay a shop's payment code", [], PayCodeAsync),
+        new("reward-request", Audience.Resident, "reward-request CAMPAIGN --out FILE [--key-id K]", "een bon van een actie aanvragen: de code voor de balie (uw geheime deel komt in FILE)", "ask for a campaign's reward voucher: the code for the desk (your secret part goes to FILE)", ["--out", "--key-id"], RewardRequestAsync),
+        new("reward-redeem", Audience.Resident, "reward-redeem FILE --blind-signature CODE", "de bon met het antwoord van de balie inleveren: de beloning komt op uw account", "hand in the voucher with the desk's answer: the reward comes to your account", ["--blind-signature"], RewardRedeemAsync),
         new("forget-me", Audience.Resident, "forget-me", "uw persoonsgegevens en foto's wissen", "erase one's personal data and photos", [], ForgetMeAsync),
         new("me", Audience.Resident, "me", "uw account: rollen, sleutel, status", "one's account: roles, key, status", [], MeAsync),
 
@@ -59,6 +62,8 @@ internal static partial class Commands
         new("freeze", Audience.Officer, "freeze ACCOUNT", "een account bevriezen", "freeze an account", [], FreezeAsync),
         new("unfreeze", Audience.Officer, "unfreeze ACCOUNT", "een account weer vrijgeven", "unfreeze an account", [], UnfreezeAsync),
         new("set-limit", Audience.Officer, "set-limit ACCOUNT AMOUNT|none", "de daglimiet van een account zetten (bijv. een munt-kaart); none: geen limiet", "set an account's daily spending limit (e.g. a munt card); none: no limit", [], SetLimitAsync),
+        new("fund-campaign", Audience.Officer, "fund-campaign CAMPAIGN AMOUNT", "geld uit het budget van een actie in de actie zetten", "move money from a campaign's budget line into the campaign", [], FundCampaignAsync),
+        new("close-campaign", Audience.Officer, "close-campaign CAMPAIGN", "een actie sluiten; wat over is gaat terug naar het budget", "close a campaign; what is left returns to the budget line", [], CloseCampaignAsync),
         new("settle", Audience.Officer, "settle MERCHANT REDEMPTION_ID BANKREF", "de bankoverschrijving van een inwisseling vastleggen", "record the bank transfer that paid a redemption", [], SettleAsync),
 
         new("entries", Audience.Auditor, "entries [--from H] [--follow]", "de regels van de keten (met --follow: blijft volgen)", "the chain's entries (with --follow: keeps following)", ["--from", "--follow"], EntriesAsync),
