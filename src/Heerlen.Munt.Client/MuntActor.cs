@@ -211,16 +211,17 @@ public sealed class MuntActor(MuntClient client, Wallet wallet)
 
     /// <summary>
     /// Prepares a reward token of <paramref name="campaign"/> for this account: reads the campaign's key from the server and
-    /// checks it is the one <paramref name="expectedKeyId"/> names, if given (what the module shows at the polling station), so
-    /// a server cannot swap keys to tell residents apart. Show <see cref="PendingReward.BlindedMessage"/> to the module; keep
-    /// the rest on the device.
+    /// checks it is the one <paramref name="expectedKeyId"/> names (the key id the desk shows with the campaign), so a server
+    /// cannot swap keys to tell residents apart or spoil their tokens. Show <see cref="RewardTokens.DeskCode"/> of
+    /// <see cref="PendingReward.BlindedMessage"/> to the module; keep the rest on the device.
     /// </summary>
-    public async Task<PendingReward> RequestRewardAsync(CampaignId campaign, string? expectedKeyId = null, CancellationToken ct = default)
+    public async Task<PendingReward> RequestRewardAsync(CampaignId campaign, string expectedKeyId, CancellationToken ct = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(expectedKeyId);
         var info = await Client.ChainInfoAsync(ct: ct);
         var c = await Client.CallAsync(o => Client.Participation.GetCampaignAsync(new GetCampaignRequest { Campaign = campaign.ToString() }, o), null, ct);
         var key = RsaBlindPublicKey.Decode(c.PublicKey.Span);
-        if (expectedKeyId is not null && !string.Equals(key.KeyId.ToString(), expectedKeyId, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(key.KeyId.ToString(), expectedKeyId, StringComparison.OrdinalIgnoreCase))
             throw new MuntException("campaign_key_mismatch", "De sleutel van deze actie is niet de sleutel die de uitgever toont. Vraag geen bon aan en meld dit bij de gemeente.",
                 Grpc.Core.StatusCode.FailedPrecondition, $"server key {key.KeyId}, module shows {expectedKeyId}");
         return RewardTokens.Request(info.ChainId, campaign, Account, key);

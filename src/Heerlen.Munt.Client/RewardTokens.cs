@@ -57,7 +57,31 @@ public static class RewardTokens
         }
         catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException)
         {
-            throw new MuntException("reward_signature_invalid", "Het antwoord van de uitgever is geen geldige bon. Vraag opnieuw om een bon.", Grpc.Core.StatusCode.InvalidArgument, e.Message, e);
+            throw new MuntException("reward_signature_invalid",
+                "Het antwoord van de balie klopt niet. Laat de balie dezelfde code nog een keer ondertekenen; dat mag.",
+                Grpc.Core.StatusCode.InvalidArgument, e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// The code the desk reads from the app: base64 of the blinded message followed by the first 4 bytes of its SHA-256, so a
+    /// code that was misread is refused before it is signed (and before it counts as the person's token).
+    /// </summary>
+    public static string DeskCode(byte[] blindedMessage) =>
+        Convert.ToBase64String([.. blindedMessage, .. System.Security.Cryptography.SHA256.HashData(blindedMessage).AsSpan(0, 4)]);
+
+    /// <summary>
+    /// Reads a <see cref="DeskCode"/> back into the blinded message. A code without a matching check is taken as the bare
+    /// blinded message (the signer refuses it if it is not one). Throws <see cref="FormatException"/> if it is not base64.
+    /// </summary>
+    public static byte[] ReadDeskCode(string code)
+    {
+        byte[] bytes = Convert.FromBase64String(code.Trim());
+        if (bytes.Length > 4)
+        {
+            byte[] body = bytes[..^4];
+            if (System.Security.Cryptography.SHA256.HashData(body).AsSpan(0, 4).SequenceEqual(bytes.AsSpan(^4))) return body;
+        }
+        return bytes;
     }
 }

@@ -44,10 +44,10 @@ internal static partial class Commands
     {
         var campaign = ParseCampaign(run.Words(1)[0]);
         string path = Path.GetFullPath(run.Required("--out"));
-        var pending = await run.Actor.RequestRewardAsync(campaign, run.Args.Option("--key-id"), run.Ct);
+        var pending = await run.Actor.RequestRewardAsync(campaign, run.Required("--key-id"), run.Ct);
         // The serial and the unwrapping number stay with the resident, in a file only they can read.
         WriteNewSecretFile(path, pending.ToJson() + "\n");
-        string code = Convert.ToBase64String(pending.BlindedMessage);
+        string code = RewardTokens.DeskCode(pending.BlindedMessage);
         if (run.Json)
         {
             run.Print(new JsonObject { ["campaign"] = campaign.ToString(), ["blindedMessage"] = code, ["pendingFile"] = path });

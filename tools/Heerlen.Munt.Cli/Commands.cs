@@ -38,7 +38,7 @@ internal static partial class Commands
         new("complete", Audience.Resident, "complete JOBID --photo FILE", "de klus klaar melden met een foto", "report a job done with a photo", ["--photo"], CompleteAsync),
         new("pay", Audience.Resident, "pay MERCHANT AMOUNT", "een winkel betalen", "pay a shop", [], PayAsync),
         new("pay-code", Audience.Resident, "pay-code CODE", "de betaalcode van een winkel betalen", "pay a shop's payment code", [], PayCodeAsync),
-        new("reward-request", Audience.Resident, "reward-request CAMPAIGN --out FILE [--key-id K]", "een bon van een actie aanvragen: de code voor de balie (uw geheime deel komt in FILE)", "ask for a campaign's reward voucher: the code for the desk (your secret part goes to FILE)", ["--out", "--key-id"], RewardRequestAsync),
+        new("reward-request", Audience.Resident, "reward-request CAMPAIGN --key-id K --out FILE", "een bon van een actie aanvragen: de code voor de balie (uw geheime deel komt in FILE)", "ask for a campaign's reward voucher: the code for the desk (your secret part goes to FILE)", ["--out", "--key-id"], RewardRequestAsync),
         new("reward-redeem", Audience.Resident, "reward-redeem FILE --blind-signature CODE", "de bon met het antwoord van de balie inleveren: de beloning komt op uw account", "hand in the voucher with the desk's answer: the reward comes to your account", ["--blind-signature"], RewardRedeemAsync),
         new("forget-me", Audience.Resident, "forget-me", "uw persoonsgegevens en foto's wissen", "erase one's personal data and photos", [], ForgetMeAsync),
         new("me", Audience.Resident, "me", "uw account: rollen, sleutel, status", "one's account: roles, key, status", [], MeAsync),

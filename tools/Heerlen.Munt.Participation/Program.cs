@@ -19,8 +19,9 @@ public static class ModuleCli
           create --dir DIR --budget B --reward AMOUNT --opens ISO --closes ISO [--scope city|district:SLUG|neighbourhood:SLUG]
                  [--cap N] (--name SLUG | --sensitive) [--bits 2048|3072|4096]
               make the campaign key, open the campaign on the chain (as this module); an officer funds it with `munt fund-campaign`
-          issue --dir DIR --person ID --blinded BASE64
-              sign one blinded token for a person (at most the cap per person); prints the blind signature (base64)
+          issue --dir DIR --person ID --blinded CODE
+              sign one blinded token for a person (at most the cap per person; the same code again gets the same answer);
+              CODE is what the resident's app shows (base64, with a 4-byte check); prints the answer (base64)
           status --dir DIR
               the campaign as the chain has it, and how many tokens were issued
           close --dir DIR
@@ -47,7 +48,7 @@ public static class ModuleCli
                 case "create": await CreateAsync(options, Required, output, ct); return 0;
                 case "issue":
                     var issuer = TokenIssuer.Open(Required("--dir"));
-                    byte[] blinded = Convert.FromBase64String(Required("--blinded"));
+                    byte[] blinded = RewardTokens.ReadDeskCode(Required("--blinded"));
                     output.WriteLine(Convert.ToBase64String(issuer.Issue(Required("--person"), blinded, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
                     return 0;
                 case "status": await StatusAsync(options, Required, output, ct); return 0;
@@ -65,7 +66,7 @@ public static class ModuleCli
             error.WriteLine($"{e.Reason}: {e.LocalizedMessage}");
             return 1;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or IOException)
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine(e.Message);
             return 2;
@@ -79,10 +80,13 @@ public static class ModuleCli
         string? name = o.GetValueOrDefault("--name");
         if (sensitive == (name is not null)) throw new ArgumentException("give --name SLUG, or --sensitive for a campaign whose name must not be on the chain");
         var (scope, area) = Scope(o.GetValueOrDefault("--scope") ?? "city");
-        ushort cap = ushort.Parse(o.GetValueOrDefault("--cap") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
-        int bits = int.Parse(o.GetValueOrDefault("--bits") ?? "3072", System.Globalization.CultureInfo.InvariantCulture);
-        var opens = DateTimeOffset.Parse(required("--opens"), System.Globalization.CultureInfo.InvariantCulture);
-        var closes = DateTimeOffset.Parse(required("--closes"), System.Globalization.CultureInfo.InvariantCulture);
+        if (!ushort.TryParse(o.GetValueOrDefault("--cap") ?? "1", System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ushort cap) || cap == 0)
+            throw new ArgumentException("--cap is a whole number from 1 to 65535");
+        if (!int.TryParse(o.GetValueOrDefault("--bits") ?? "3072", System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int bits) || bits is < 2048 or > 4096)
+            throw new ArgumentException("--bits is 2048, 3072 or 4096");
+        if (!DateTimeOffset.TryParse(required("--opens"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var opens)
+            || !DateTimeOffset.TryParse(required("--closes"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var closes))
+            throw new ArgumentException("--opens and --closes are times such as 2026-03-18T07:30:00+01:00");
         string rewardText = required("--reward");
         if (!Amount.TryParse(rewardText, rewardText.Contains(',') ? Heerlen.Munt.Ledger.Language.Dutch : Heerlen.Munt.Ledger.Language.English, out var reward) || reward.Cents <= 0)
             throw new ArgumentException($"'{rewardText}' is not an amount such as 1.00 or 1,00");
@@ -95,10 +99,15 @@ public static class ModuleCli
         {
             await module.OpenCampaignAsync(campaign, required("--budget"), reward, opens, closes, scope, area, cap, sensitive, name, key, ct);
         }
-        catch
+        catch (MuntRejectedException)
         {
-            issuer.Retire(); // not on the chain: the key must not sign anything
+            issuer.Retire(); // recorded as refused: the campaign does not exist, so its key must never sign anything
             throw;
+        }
+        catch (MuntException e) when (e.IsTransient)
+        {
+            // Perhaps on the chain after all: keep the key (an officer may fund the campaign) and let the operator look.
+            throw new IOException($"could not confirm that campaign {campaign} was opened ({e.Reason}); the key is kept in {dir}. Check with: munt-module status --dir {dir}", e);
         }
         output.WriteLine($"campaign {campaign} opened; key id {key.KeyId} ({key.ModulusBits} bits). An officer funds it: munt fund-campaign {campaign} AMOUNT");
     }

@@ -17,11 +17,16 @@ public sealed class IssueRefusedException(string code, string dutch, string engl
     public string Dutch { get; } = dutch;
 }
 
-/// <summary>What the module remembers of one token it signed: who (as a keyed hash), when, and the blinded message it saw.</summary>
-/// <param name="Person">HMAC-SHA256 of the person's eligibility id under the campaign's person secret (hex).</param>
-/// <param name="IssuedAtMs">When (unix ms).</param>
-/// <param name="BlindedMessage">The blinded message it signed (base64): kept to show that even all of it links nothing.</param>
-public sealed record IssuedToken(string Person, long IssuedAtMs, string BlindedMessage);
+/// <summary>
+/// What the module remembers of one token it signed: who (as a keyed hash), on which day (no time: the less the desk
+/// keeps, the less there is to match against the hand-in times on the chain), and a hash of the blinded message, so the
+/// same person showing the same code again gets the same answer again instead of a refusal (a bad scan must not cost
+/// them their reward).
+/// </summary>
+/// <param name="Person">HMAC-SHA256 of the person's normalised eligibility id under the campaign's person secret (hex).</param>
+/// <param name="IssuedOn">The UTC day (yyyy-MM-dd).</param>
+/// <param name="BlindedHash">SHA-256 of the blinded message it signed (hex).</param>
+public sealed record IssuedToken(string Person, string IssuedOn, string BlindedHash);
 
 /// <summary>The campaign's terms as the module keeps them next to its key.</summary>
 /// <param name="ChainId">The chain.</param>
@@ -36,22 +41,18 @@ public sealed record CampaignTerms(string ChainId, string Campaign, long OpensAt
 /// The issuing side of a campaign, in one folder: the RSA private key (<c>key.pk8</c>), a secret for hashing people's ids
 /// (<c>person-secret</c>), the terms (<c>campaign.json</c>) and the list of tokens issued (<c>issued.jsonl</c>). It signs
 /// blinded messages (RFC 9474), at most <see cref="CampaignTerms.PerPersonCap"/> per person, and never sees what it signs.
-/// It keeps who got a token — as a keyed hash — never what anyone voted or answered: it is never told.
-/// Thread-safe (one desk at a time per folder).
+/// It keeps who got a token — as a keyed hash, with the day — never what anyone voted or answered: it is never told.
+/// Safe for several desks (threads or processes) on one folder: they take turns.
 /// </summary>
 public sealed class TokenIssuer
 {
     private const string KeyFile = "key.pk8", SecretFile = "person-secret", TermsFile = "campaign.json", IssuedFile = "issued.jsonl";
     private static readonly SecureRandom Random = new();
-    private readonly object _gate = new();
     private readonly string _folder;
-    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
-
     private TokenIssuer(string folder, CampaignTerms terms)
     {
         _folder = folder;
         Terms = terms;
-        foreach (var token in Issued) _counts[token.Person] = _counts.GetValueOrDefault(token.Person) + 1;
     }
 
     /// <summary>The campaign's terms.</summary>
@@ -66,16 +67,43 @@ public sealed class TokenIssuer
         get
         {
             string path = Path.Combine(_folder, IssuedFile);
-            if (!File.Exists(path)) return [];
-            return [.. File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<IssuedToken>(l)!)];
+            return File.Exists(path) ? Parse(File.ReadAllText(path)) : [];
         }
+    }
+
+    /// <summary>
+    /// Reads the issued list. A torn last line (a crash while it was written, before the answer left the desk) is
+    /// skipped; anything else unreadable stops the desk with a clear message rather than risk a second token.
+    /// </summary>
+    private static List<IssuedToken> Parse(string text)
+    {
+        var lines = text.Split('\n');
+        var tokens = new List<IssuedToken>(lines.Length);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            try
+            {
+                tokens.Add(JsonSerializer.Deserialize<IssuedToken>(lines[i]) ?? throw new JsonException("null"));
+            }
+            catch (JsonException) when (i == lines.Length - 1)
+            {
+                // the torn last line: its answer never left
+            }
+            catch (JsonException e)
+            {
+                throw new IOException($"{IssuedFile} line {i + 1} is damaged ({e.Message}); repair or restore it before issuing", e);
+            }
+        }
+        return tokens;
     }
 
     /// <summary>Makes a new campaign key (<paramref name="bits"/>, 2048-4096) and person secret in a new folder; the campaign is opened on the chain next.</summary>
     public static (TokenIssuer Issuer, RsaBlindPublicKey Key) Create(string folder, string chainId, CampaignId campaign, long opensAtMs, long closesAtMs, int perPersonCap, int bits = 3072)
     {
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()) throw new IOException($"{folder} is not empty: one folder per campaign");
-        Directory.CreateDirectory(folder);
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
+        else Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // only the module's operator
         var key = RsaBlindPrivateKey.Generate(bits, Random);
         WriteSecret(Path.Combine(folder, KeyFile), key.ExportPkcs8());
         WriteSecret(Path.Combine(folder, SecretFile), RandomNumberGenerator.GetBytes(32));
@@ -91,35 +119,74 @@ public sealed class TokenIssuer
     /// <summary>
     /// Signs one blinded token for the person with eligibility id <paramref name="personId"/> (a voter pass number, a panel
     /// member number: whatever the desk checks), at <paramref name="nowMs"/>. Throws <see cref="IssueRefusedException"/> when
-    /// the person had their tokens, the campaign is not open, the key is retired, or the blinded message is not one.
+    /// the person had their tokens, the campaign is not open, the key is retired, or the blinded message is not one. The same
+    /// person showing the same blinded message again gets the same answer again, and it does not count twice.
+    /// Safe with several desks on one folder (an exclusive lock on the issued list) and across a crash (the record is on
+    /// disk, flushed, before the answer is returned).
     /// </summary>
     public byte[] Issue(string personId, byte[] blindedMessage, long nowMs)
     {
-        if (string.IsNullOrWhiteSpace(personId) || personId.Length > 128)
+        string normalised = NormalisePerson(personId);
+        if (normalised.Length is 0 or > 128)
             throw new IssueRefusedException("person_id_invalid", "Vul het nummer van de persoon in.", "Enter the person's number.");
-        lock (_gate)
+        if (nowMs < Terms.OpensAtMs || nowMs >= Terms.ClosesAtMs)
+            throw new IssueRefusedException("campaign_not_open", "Deze actie is nu niet open.", "This campaign is not open now.");
+        // One desk at a time, also across processes: the list is read, checked and appended under one exclusive handle.
+        using var list = OpenListExclusively();
+        if (Retired) throw new IssueRefusedException("campaign_retired", "Deze actie is gesloten; de sleutel is vernietigd.", "This campaign is closed; its key was destroyed.");
+        string person = PersonHash(normalised);
+        string blindedHash = Convert.ToHexStringLower(SHA256.HashData(blindedMessage));
+        byte[] content = new byte[list.Length];
+        list.ReadExactly(content);
+        // A last line without its newline was being written when the desk stopped (its answer never left): cut it off.
+        int kept = content.AsSpan().LastIndexOf((byte)'\n') + 1;
+        if (kept < content.Length) list.SetLength(kept);
+        var issued = Parse(Encoding.UTF8.GetString(content, 0, kept)).Where(t => t.Person == person).ToList();
+        bool again = issued.Any(t => t.BlindedHash == blindedHash);
+        if (!again && issued.Count >= Terms.PerPersonCap)
+            throw new IssueRefusedException("already_issued", "Deze persoon heeft de bon voor deze actie al gekregen.", "This person already got the voucher for this campaign.");
+        var key = RsaBlindPrivateKey.ImportPkcs8(File.ReadAllBytes(Path.Combine(_folder, KeyFile)));
+        byte[] signature;
+        try
         {
-            if (Retired) throw new IssueRefusedException("campaign_retired", "Deze actie is gesloten; de sleutel is vernietigd.", "This campaign is closed; its key was destroyed.");
-            if (nowMs < Terms.OpensAtMs || nowMs >= Terms.ClosesAtMs)
-                throw new IssueRefusedException("campaign_not_open", "Deze actie is nu niet open.", "This campaign is not open now.");
-            string person = PersonHash(personId);
-            if (_counts.GetValueOrDefault(person) >= Terms.PerPersonCap)
-                throw new IssueRefusedException("already_issued", "Deze persoon heeft de bon voor deze actie al gekregen.", "This person already got the voucher for this campaign.");
-            var key = RsaBlindPrivateKey.ImportPkcs8(File.ReadAllBytes(Path.Combine(_folder, KeyFile)));
-            byte[] signature;
+            signature = RsaBlindSignatures.BlindSign(key, blindedMessage, Random);
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException or FormatException)
+        {
+            throw new IssueRefusedException("blinded_message_invalid", "De code van de app is niet goed gelezen. Scan hem opnieuw.", "The app's code was not read correctly. Scan it again.");
+        }
+        if (again) return signature; // the same answer as before (RSA signing is deterministic); nothing new to note
+        // On disk before the answer leaves: a crash after this costs the person a token, never gives one twice.
+        var record = new IssuedToken(person, DateTimeOffset.FromUnixTimeMilliseconds(nowMs).UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), blindedHash);
+        list.Seek(0, SeekOrigin.End);
+        list.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record) + "\n"));
+        list.Flush(flushToDisk: true);
+        return signature;
+    }
+
+    /// <summary>
+    /// The form a person's id is counted in: Unicode NFKC, upper case, without spaces, dots, hyphens and slashes, so
+    /// "nl-123", "NL 123" and "ＮＬ-123" are one person. Leading zeros stay: whether they matter is the id scheme's business.
+    /// </summary>
+    public static string NormalisePerson(string? personId) =>
+        string.Concat((personId ?? "").Normalize(NormalizationForm.FormKC).ToUpperInvariant().Where(c => !char.IsWhiteSpace(c) && c is not ('-' or '.' or '/')));
+
+    private FileStream OpenListExclusively()
+    {
+        string path = Path.Combine(_folder, IssuedFile);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
             try
             {
-                signature = RsaBlindSignatures.BlindSign(key, blindedMessage, Random);
+                var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                return new FileStream(path, options);
             }
-            catch (Exception e) when (e is ArgumentException or CryptographicException or FormatException)
+            catch (IOException) when (DateTime.UtcNow < deadline)
             {
-                throw new IssueRefusedException("blinded_message_invalid", "De code van de app is niet goed gelezen. Scan hem opnieuw.", "The app's code was not read correctly. Scan it again.");
+                Thread.Sleep(20); // another desk is issuing
             }
-            // Written before the answer leaves: a crash after this costs the person a token, never gives one twice.
-            var record = new IssuedToken(person, nowMs, Convert.ToBase64String(blindedMessage));
-            File.AppendAllText(Path.Combine(_folder, IssuedFile), JsonSerializer.Serialize(record) + "\n");
-            _counts[person] = _counts.GetValueOrDefault(person) + 1;
-            return signature;
         }
     }
 
@@ -129,24 +196,28 @@ public sealed class TokenIssuer
     /// </summary>
     public void Retire()
     {
-        lock (_gate)
+        using var list = OpenListExclusively(); // not while a desk is issuing
         {
             foreach (var name in new[] { KeyFile, SecretFile })
             {
                 string path = Path.Combine(_folder, name);
                 if (!File.Exists(path)) continue;
-                // Overwrite, then delete: a plain delete leaves the bytes on many file systems.
-                long length = new FileInfo(path).Length;
-                File.WriteAllBytes(path, RandomNumberGenerator.GetBytes((int)length));
+                // Overwrite in place and flush, then delete: a plain delete leaves the bytes on the disk. On SSDs and
+                // copy-on-write file systems even this is no guarantee; keep the folder on an encrypted volume.
+                using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None))
+                {
+                    stream.Write(RandomNumberGenerator.GetBytes((int)stream.Length));
+                    stream.Flush(flushToDisk: true);
+                }
                 File.Delete(path);
             }
         }
     }
 
-    private string PersonHash(string personId)
+    private string PersonHash(string normalisedPersonId)
     {
         byte[] secret = File.ReadAllBytes(Path.Combine(_folder, SecretFile));
-        return Convert.ToHexStringLower(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(personId.Trim())));
+        return Convert.ToHexStringLower(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(normalisedPersonId)));
     }
 
     private static void WriteSecret(string path, byte[] bytes)

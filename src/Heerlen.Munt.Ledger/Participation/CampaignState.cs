@@ -83,13 +83,25 @@ public sealed class CampaignState
     /// <summary>True if a reward can be paid at <paramref name="timestampMs"/> (money aside).</summary>
     public bool IsOpenAt(long timestampMs) => !Closed && timestampMs >= OpensAtMs && timestampMs < ClosesAtMs;
 
-    // The serials handed in (inline, 32 bytes each) and how many rewards each account got.
-    internal HashSet<InlineHash32> Serials { get; } = [];
+    // The tokens handed in, each as SHA-256(account ‖ serial) kept inline (32 bytes), and how many rewards each account got.
+    // By account and serial, not serial alone: a serial seen on the chain in someone's rejected hand-in cannot be used by
+    // anyone else to make their own token first and so spoil the owner's (found in review), and a token pays only the
+    // account inside its signed message anyway.
+    internal HashSet<InlineHash32> Spent { get; } = [];
 
     internal Dictionary<AccountId, int> RewardsByAccount { get; } = [];
 
-    /// <summary>True if the token with <paramref name="serial"/> was handed in.</summary>
-    public bool IsRedeemed(Hash32 serial) => Serials.Contains(new InlineHash32(serial));
+    /// <summary>True if <paramref name="account"/>'s token with <paramref name="serial"/> was handed in.</summary>
+    public bool IsRedeemed(AccountId account, Hash32 serial) => Spent.Contains(TokenKey(account, serial));
+
+    /// <summary>How the ledger remembers a token handed in: SHA-256 of the account's 32 key bytes and the serial.</summary>
+    internal static InlineHash32 TokenKey(AccountId account, Hash32 serial)
+    {
+        Span<byte> both = stackalloc byte[64];
+        account.Span.CopyTo(both);
+        serial.Span.CopyTo(both[32..]);
+        return new InlineHash32(Hash32.Sha256(both));
+    }
 
     /// <summary>How many rewards <paramref name="account"/> got from this campaign.</summary>
     public int RewardsOf(AccountId account) => RewardsByAccount.GetValueOrDefault(account);

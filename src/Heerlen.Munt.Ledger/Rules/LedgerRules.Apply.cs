@@ -159,7 +159,7 @@ public static partial class LedgerRules
                 break;
             case RedeemReward c:
                 var campaign = state.CampaignsById[c.Campaign];
-                Ensure.That(campaign.Serials.Add(new InlineHash32(c.Serial)));
+                Ensure.That(campaign.Spent.Add(CampaignState.TokenKey(actor.Id, c.Serial)));
                 campaign.RewardsByAccount[actor.Id] = campaign.RewardsOf(actor.Id) + 1;
                 campaign.Funds -= campaign.Reward;
                 campaign.Paid++;

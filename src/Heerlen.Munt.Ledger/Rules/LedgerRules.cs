@@ -330,9 +330,13 @@ public static partial class LedgerRules
         if (!state.BudgetsById.ContainsKey(c.Budget)) return RejectionCode.BudgetNotFound;
         RejectionCode amount = CheckAmount(c.Reward);
         if (amount != RejectionCode.None) return amount;
-        if (c.ClosesAtMs <= c.OpensAtMs || c.ClosesAtMs <= timestampMs) return RejectionCode.CampaignWindowInvalid;
+        // Bounded, so every time in it is an exact number in JavaScript too (below 2^53) and nobody opens a campaign for ever.
+        if (c.OpensAtMs < 0 || c.ClosesAtMs <= c.OpensAtMs || c.ClosesAtMs <= timestampMs
+            || c.ClosesAtMs - timestampMs > Participation.RewardToken.CampaignWindowMaxMs) return RejectionCode.CampaignWindowInvalid;
         if (c.PerPersonCap == 0) return RejectionCode.RewardCapInvalid;
-        return Participation.RewardToken.TryDecodeKey(c.Key, out _) ? RejectionCode.None : RejectionCode.CampaignKeyInvalid;
+        return Participation.RewardToken.TryDecodeKey(c.Key, out var key) && Participation.RewardToken.CampaignKeyProblem(key) is null
+            ? RejectionCode.None
+            : RejectionCode.CampaignKeyInvalid;
     }
 
     private static RejectionCode DecideFundCampaign(LedgerState state, AccountState actor, FundCampaign c, long timestampMs)
@@ -354,7 +358,7 @@ public static partial class LedgerRules
         // The signature first, so that every later "no" is about a genuine token for this account.
         if (!Participation.RewardToken.Verify(campaign.Key, state.ChainId, c.Campaign, actor.Id, c.Serial, c.Signature))
             return RejectionCode.RewardTokenInvalid;
-        if (campaign.IsRedeemed(c.Serial)) return RejectionCode.RewardAlreadyRedeemed;
+        if (campaign.IsRedeemed(actor.Id, c.Serial)) return RejectionCode.RewardAlreadyRedeemed;
         if (campaign.RewardsOf(actor.Id) >= campaign.PerPersonCap) return RejectionCode.RewardCapReached;
         // Last: the token is still good, and pays as soon as an officer adds money (the reason says so).
         return campaign.Funds < campaign.Reward ? RejectionCode.CampaignBudgetExhausted : RejectionCode.None;

@@ -520,7 +520,7 @@ public sealed class LedgerState(string chainId)
         foreach (var campaign in CampaignsById.Values)
         {
             // Everything moved in is either still there or paid out, one reward per token; a closed campaign holds nothing.
-            Ensure.That(campaign.Funds.Cents >= 0 && campaign.Paid == campaign.Serials.Count && (!campaign.Closed || campaign.Funds == Amount.Zero));
+            Ensure.That(campaign.Funds.Cents >= 0 && campaign.Paid == campaign.Spent.Count && (!campaign.Closed || campaign.Funds == Amount.Zero));
             Ensure.That(campaign.Closed || campaign.Funds + campaign.Reward * campaign.Paid == campaign.Funded);
             Ensure.That(campaign.RewardsByAccount.Values.Sum() == campaign.Paid && campaign.RewardsByAccount.Values.All(n => n >= 1 && n <= campaign.PerPersonCap));
             campaigns += campaign.Funds;

@@ -36,12 +36,16 @@ public sealed class ParticipationApi(MuntRuntime runtime, TimeProvider time) : P
         return Task.FromResult(ToMessage(campaign, time.GetUtcNow().ToUnixTimeMilliseconds()));
     }
 
-    /// <summary>A campaign as its message, with its status at <paramref name="nowMs"/>.</summary>
+    /// <summary>
+    /// A campaign as its message, with its status at <paramref name="nowMs"/>. A sensitive campaign leaves out its module,
+    /// budget line and area (found in review): a budget line called "wmo-panel" or a module run by one organisation would
+    /// say what the campaign is about. They are on the chain, for officers and auditors.
+    /// </summary>
     public static Campaign ToMessage(CampaignSnapshot c, long nowMs) => new()
     {
         Campaign_ = c.Id.ToString(),
-        Module = c.Module.ToString(),
-        Budget = c.Budget,
+        Module = c.Sensitive ? "" : c.Module.ToString(),
+        Budget = c.Sensitive ? "" : c.Budget,
         RewardCents = c.RewardCents,
         OpensAtMs = c.OpensAtMs,
         ClosesAtMs = c.ClosesAtMs,
@@ -52,7 +56,7 @@ public sealed class ParticipationApi(MuntRuntime runtime, TimeProvider time) : P
             LedgerScope.Neighbourhood => CampaignScope.Neighbourhood,
             _ => CampaignScope.Unspecified,
         },
-        Area = c.Area ?? "",
+        Area = c.Sensitive ? "" : c.Area ?? "",
         PerPersonCap = c.PerPersonCap,
         Sensitive = c.Sensitive,
         Name = c.Name ?? "",

@@ -88,6 +88,62 @@ public sealed class When_a_module_runs_a_reward_campaign : Scenario
     }
 
     [Fact]
+    public void a_key_whose_private_half_anyone_could_work_out_is_rejected_with_campaign_key_invalid()
+    {
+        var random = new Org.BouncyCastle.Security.SecureRandom();
+        var prime = Org.BouncyCastle.Math.BigInteger.ProbablePrime(2048, random);
+        var half = Org.BouncyCastle.Math.BigInteger.ProbablePrime(1024, random);
+        while (half.Multiply(half).BitLength < 2048) half = Org.BouncyCastle.Math.BigInteger.ProbablePrime(1024, random); // a 2048-bit square
+        var e = Org.BouncyCastle.Math.BigInteger.ValueOf(65537);
+        byte[] Key(Org.BouncyCastle.Math.BigInteger n, Org.BouncyCastle.Math.BigInteger exponent) =>
+            RsaBlindPublicKey.FromComponents(n.ToByteArrayUnsigned(), exponent.ToByteArrayUnsigned()).Encode();
+        var good = Tokens.CampaignKey.PublicKey;
+        var goodN = new Org.BouncyCastle.Math.BigInteger(1, good.Modulus.ToArray());
+
+        // A prime modulus: d = e⁻¹ mod (n − 1), so anyone reading the key could forge tokens.
+        Rejected(RejectionCode.CampaignKeyInvalid, Open(key: Key(prime, e)), _module);
+        // A perfect square, and a modulus with a small factor.
+        Rejected(RejectionCode.CampaignKeyInvalid, Open(key: Key(half.Multiply(half), e)), _module);
+        var withSmallFactor = Org.BouncyCastle.Math.BigInteger.ValueOf(65521).Multiply(Org.BouncyCastle.Math.BigInteger.ProbablePrime(2040, random));
+        Rejected(RejectionCode.CampaignKeyInvalid, Open(key: Key(withSmallFactor, e)), _module);
+        // A good modulus with another exponent: every check of a token would cost up to the modulus' size.
+        Rejected(RejectionCode.CampaignKeyInvalid, Open(key: Key(goodN, Org.BouncyCastle.Math.BigInteger.Three)), _module);
+        Rejected(RejectionCode.CampaignKeyInvalid, Open(key: Key(goodN, goodN.ShiftRight(8).SetBit(0))), _module);
+
+        Assert.Null(RewardToken.CampaignKeyProblem(good));
+        Applied(Open(key: good.Encode()), _module);
+    }
+
+    [Fact]
+    public void a_window_longer_than_five_years_or_before_1970_is_rejected_with_campaign_window_invalid()
+    {
+        Rejected(RejectionCode.CampaignWindowInvalid, Open(closesAt: Community.NowMs + RewardToken.CampaignWindowMaxMs + 1), _module);
+        Rejected(RejectionCode.CampaignWindowInvalid, Open(opensAt: -1), _module);
+        Rejected(RejectionCode.CampaignWindowInvalid, Open(opensAt: long.MaxValue - 1, closesAt: long.MaxValue), _module);
+        Applied(Open(closesAt: Community.NowMs + RewardToken.CampaignWindowMaxMs), _module);
+    }
+
+    [Fact]
+    public void a_serial_seen_in_someones_rejected_hand_in_cannot_spoil_their_token()
+    {
+        OpenAndFund(rewards: 1);
+        var alice = Community.NewAccount();
+        var bob = Community.NewAccount();
+        Applied(Redeem(_voter, TokenFor(_voter)), _voter); // the money is gone now
+        var alicesToken = TokenFor(alice);
+        Rejected(RejectionCode.CampaignBudgetExhausted, Redeem(alice, alicesToken), alice); // her serial is on the chain now
+        Applied(Fund(200), Officer1);
+
+        // Bob has his own token signed for Alice's serial (the desk signs blindly) and hands it in first.
+        var bobsToken = (alicesToken.Serial, Tokens.Make(Tokens.CampaignKey, Community.ChainId, _campaign, bob.PublicKey, alicesToken.Serial).Signature);
+        Applied(Redeem(bob, bobsToken), bob);
+
+        Applied(Redeem(alice, alicesToken), alice);
+        Assert.Equal(new Amount(100), BalanceOf(alice));
+        Rejected(RejectionCode.RewardAlreadyRedeemed, Redeem(alice, alicesToken), alice);
+    }
+
+    [Fact]
     public void a_sensitive_campaign_carries_no_name_on_the_chain()
     {
         Assert.Throws<ArgumentException>(() => CommandCodec.Encode(Open(sensitive: true) with { Name = "panel-sociale-dienst" }));

@@ -157,7 +157,7 @@ internal static class Snapshot
             Line(b, $"campaign {id} module {c.Module} budget {c.Budget} reward {c.Reward} window {c.OpensAtMs}-{c.ClosesAtMs} scope {c.Scope} {c.Area} cap {c.PerPersonCap} sensitive {c.Sensitive} name {c.Name}");
             Line(b, $"  funds {c.Funds} funded {c.Funded} paid {c.Paid} closed {c.Closed} key {c.Key.KeyId}");
             foreach (var (account, n) in c.RewardsByAccount.OrderBy(p => p.Key.ToString(), StringComparer.Ordinal)) Line(b, $"  rewarded {account} {n}");
-            foreach (var serial in c.Serials.Select(x => x.ToHash32().ToString()).Order(StringComparer.Ordinal)) Line(b, $"  serial {serial}");
+            foreach (var serial in c.Spent.Select(x => x.ToHash32().ToString()).Order(StringComparer.Ordinal)) Line(b, $"  spent {serial}");
         }
         return b.ToString();
     }

@@ -31,7 +31,7 @@ public static class Fingerprint
             b.Append($"limit {id} daily={l.Daily.Cents} day={l.Day} spent={l.SpentOnDay.Cents}\n");
         b.Append($"campaign_funds={s.CampaignFunds.Cents}\n");
         foreach (var (id, c) in s.Campaigns.OrderBy(p => p.Key.Value))
-            b.Append($"campaign {id} funds={c.Funds.Cents} funded={c.Funded.Cents} paid={c.Paid} closed={c.Closed} serials={string.Join(",", c.Serials.Select(x => x.ToHash32().ToString()).Order(StringComparer.Ordinal))} rewarded={string.Join(",", c.RewardsByAccount.Select(p => $"{p.Key}:{p.Value}").Order(StringComparer.Ordinal))}\n");
+            b.Append($"campaign {id} funds={c.Funds.Cents} funded={c.Funded.Cents} paid={c.Paid} closed={c.Closed} spent={string.Join(",", c.Spent.Select(x => x.ToHash32().ToString()).Order(StringComparer.Ordinal))} rewarded={string.Join(",", c.RewardsByAccount.Select(p => $"{p.Key}:{p.Value}").Order(StringComparer.Ordinal))}\n");
         return b.ToString();
     }
 }

@@ -20,9 +20,9 @@ internal static class Tokens
     public static RsaBlindPrivateKey OtherCampaignKey => Second.Value;
 
     /// <summary>A genuine token of <paramref name="key"/> for <paramref name="account"/> in <paramref name="campaign"/>.</summary>
-    public static (Hash32 Serial, byte[] Signature) Make(RsaBlindPrivateKey key, string chainId, CampaignId campaign, AccountId account)
+    public static (Hash32 Serial, byte[] Signature) Make(RsaBlindPrivateKey key, string chainId, CampaignId campaign, AccountId account, Hash32? chosenSerial = null)
     {
-        var serial = new Hash32(SecureRandom.GetNextBytes(Random, 32));
+        var serial = chosenSerial ?? new Hash32(SecureRandom.GetNextBytes(Random, 32));
         byte[] message = RewardToken.Message(chainId, campaign, account, serial);
         var blinded = RsaBlindSignatures.Blind(key.PublicKey, message, RewardToken.Variant, Random);
         byte[] blindSignature = RsaBlindSignatures.BlindSign(key, blinded.BlindedMessage, Random);

@@ -77,6 +77,9 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
+    /// <summary>The key id the desk shows (from the module's folder).</summary>
+    private string KeyId => TokenIssuer.Open(_folder).Terms.KeyId;
+
     [Fact]
     public async Task at_the_polling_station_each_voter_gets_one_token_and_the_reward_arrives_when_it_is_handed_in()
     {
@@ -99,8 +102,8 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
         Assert.Equal(9, after.RewardsLeft);
 
         // The same voter pass cannot get a second token, whatever the app sends.
-        var again = await voter.RequestRewardAsync(campaign);
-        var refused = Assert.Throws<IssueRefusedException>(() => issuer.Issue("stempas-000123", again.BlindedMessage, Now));
+        var again = await voter.RequestRewardAsync(campaign, KeyId);
+        var refused = Assert.Throws<IssueRefusedException>(() => issuer.Issue("STEMPAS 000123", again.BlindedMessage, Now));
         Assert.Equal("already_issued", refused.Code);
         Assert.Single(issuer.Issued);
     }
@@ -110,7 +113,7 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
     {
         var (issuer, campaign, _) = await OpenCampaignAsync(rewards: 10);
         var voter = _client.As(await NewResidentAsync());
-        var pending = await voter.RequestRewardAsync(campaign);
+        var pending = await voter.RequestRewardAsync(campaign, KeyId);
         byte[] blindSignature = issuer.Issue("stempas-1", pending.BlindedMessage, Now);
         await voter.RedeemRewardAsync(pending, blindSignature);
 
@@ -127,13 +130,15 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
         var otherFolder = _folder + "-other";
         try
         {
-            var (other, _) = TokenIssuer.Create(otherFolder, "x", CampaignId.New(), Now - 1, Now + 3_600_000, 1, 2048);
+            var (other, otherKey) = TokenIssuer.Create(otherFolder, "x", CampaignId.New(), Now - 1, Now + 3_600_000, 1, 2048);
             var voter = _client.As(await NewResidentAsync());
-            var pending = await voter.RequestRewardAsync(campaign);
+            var pending = await voter.RequestRewardAsync(campaign, KeyId);
+            // The other desk signs a code made for its own key; handed to this voter's app as if it were the answer.
+            var rng = new Org.BouncyCastle.Security.SecureRandom();
+            byte[] answer = other.Issue("stempas-9", Ledger.Crypto.RsaBlindSignatures.Blind(otherKey, rng.GenerateSeed(32), Ledger.Participation.RewardToken.Variant, rng).BlindedMessage, Now);
 
-            // The other key's blind signature does not unblind to a signature under this campaign's key: the app says so
-            // before anything is sent.
-            var e = await Assert.ThrowsAsync<MuntException>(() => voter.RedeemRewardAsync(pending, other.Issue("stempas-9", pending.BlindedMessage, Now)));
+            // It does not unblind to a signature under this campaign's key: the app says so before anything is sent.
+            var e = await Assert.ThrowsAsync<MuntException>(() => voter.RedeemRewardAsync(pending, answer));
             Assert.Equal("reward_signature_invalid", e.Reason);
         }
         finally
@@ -148,8 +153,8 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
         var (issuer, campaign, _) = await OpenCampaignAsync(rewards: 1);
         var first = _client.As(await NewResidentAsync());
         var second = _client.As(await NewResidentAsync());
-        var p1 = await first.RequestRewardAsync(campaign);
-        var p2 = await second.RequestRewardAsync(campaign);
+        var p1 = await first.RequestRewardAsync(campaign, KeyId);
+        var p2 = await second.RequestRewardAsync(campaign, KeyId);
         byte[] s1 = issuer.Issue("panel-1", p1.BlindedMessage, Now), s2 = issuer.Issue("panel-2", p2.BlindedMessage, Now);
         await first.RedeemRewardAsync(p1, s1);
 
@@ -168,7 +173,7 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
     {
         var (issuer, campaign, phraseFile) = await OpenCampaignAsync(rewards: 5);
         var voter = _client.As(await NewResidentAsync());
-        var pending = await voter.RequestRewardAsync(campaign);
+        var pending = await voter.RequestRewardAsync(campaign, KeyId);
         byte[] blindSignature = issuer.Issue("stempas-7", pending.BlindedMessage, Now);
 
         var (code, _, error) = await ModuleAsync("close", "--dir", _folder, "--server", fixture.Server.GrpcUrl, "--phrase-file", phraseFile);
@@ -181,7 +186,7 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
         Assert.Equal(0, closed.FundsCents);
         var e = await Assert.ThrowsAsync<MuntRejectedException>(() => voter.RedeemRewardAsync(pending, blindSignature));
         Assert.Equal("campaign_closed", e.Reason);
-        var late = await voter.RequestRewardAsync(campaign);
+        var late = await voter.RequestRewardAsync(campaign, KeyId);
         Assert.Equal("campaign_retired", Assert.Throws<IssueRefusedException>(() => issuer.Issue("stempas-8", late.BlindedMessage, Now)).Code);
     }
 
@@ -190,14 +195,15 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
     {
         var (issuer, campaign, _) = await OpenCampaignAsync(rewards: 2, sensitive: true, scope: "neighbourhood:gms");
         var voter = _client.As(await NewResidentAsync());
-        var pending = await voter.RequestRewardAsync(campaign);
+        var pending = await voter.RequestRewardAsync(campaign, KeyId);
         await voter.RedeemRewardAsync(pending, issuer.Issue("panel-42", pending.BlindedMessage, Now));
 
         var listed = (await _client.Participation.ListCampaignsAsync(new ListCampaignsRequest())).Campaigns.Single(c => c.Campaign_ == campaign.ToString());
         Assert.True(listed.Sensitive);
         Assert.Equal("", listed.Name);
         Assert.Equal(Contracts.V1.CampaignScope.Neighbourhood, listed.Scope);
-        Assert.Equal("gms", listed.Area);
+        // Nothing that could say what it is about: no budget line, module or area (they are on the chain for officers and auditors).
+        Assert.Equal(("", "", ""), (listed.Budget, listed.Module, listed.Area));
         // The resident's history (folded a moment later) says a reward came, not from what.
         var history = await voter.HistoryAsync();
         for (var until = DateTime.UtcNow.AddSeconds(30); !history.Lines.Any(l => l.Description.Contains("taking part", StringComparison.Ordinal)); history = await voter.HistoryAsync())
@@ -220,7 +226,7 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
         for (int i = 0; i < n; i++)
         {
             var voter = _client.As(await NewResidentAsync());
-            var pending = await voter.RequestRewardAsync(campaign);
+            var pending = await voter.RequestRewardAsync(campaign, KeyId);
             voters.Add(voter);
             pendings.Add(pending);
             blindSignatures.Add(issuer.Issue($"stempas-{i:D4}", pending.BlindedMessage, Now));
@@ -244,11 +250,12 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
             return new[] { r.Serial.Span.ToArray(), r.Signature, Encoding.ASCII.GetBytes(x.Entry.TimestampMs.ToString(System.Globalization.CultureInfo.InvariantCulture)), x.Entry.Encoded.ToByteArray() };
         }).ToList();
 
-        // The issuer's records: what it keeps (person hash, time, blinded message) and what it answered (blind signatures).
+        // The issuer's records: what it keeps (person hash, day, hash of the blinded message), and even everything it saw
+        // and answered at the desk (the blinded messages and the blind signatures).
         var issued = issuer.Issued;
         Assert.Equal(n, issued.Count);
-        var issuerValues = issued.SelectMany(t => new[] { Convert.FromHexString(t.Person), Convert.FromBase64String(t.BlindedMessage) })
-            .Concat(blindSignatures).ToList();
+        var issuerValues = issued.SelectMany(t => new[] { Convert.FromHexString(t.Person), Convert.FromHexString(t.BlindedHash), Encoding.ASCII.GetBytes(t.IssuedOn) })
+            .Concat(pendings.Select(p => p.BlindedMessage)).Concat(blindSignatures).ToList();
 
         // No field of one appears in the other, not even as an 8-byte stretch inside a longer one.
         foreach (var mine in issuerValues)

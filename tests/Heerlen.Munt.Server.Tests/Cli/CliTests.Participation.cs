@@ -41,7 +41,11 @@ public sealed partial class CliTests
         string blinded = Json(asked.Output).GetProperty("blindedMessage").GetString()!;
         var signed = await ModuleAsync("issue", "--dir", desk, "--person", "panel-0042", "--blinded", blinded);
         Assert.True(signed.Code == 0, signed.Error);
-        var twice = await ModuleAsync("issue", "--dir", desk, "--person", "panel-0042", "--blinded", blinded);
+        // The same code again (a bad scan on the way back) gets the same answer; a new code for the same person does not.
+        var again = await ModuleAsync("issue", "--dir", desk, "--person", "panel-0042", "--blinded", blinded);
+        Assert.Equal((0, signed.Output), (again.Code, again.Output));
+        var second = Ok(await MuntAsync("--phrase-file", words, "--json", "reward-request", terms.Campaign, "--out", pendingFile + ".2", "--key-id", terms.KeyId));
+        var twice = await ModuleAsync("issue", "--dir", desk, "--person", "PANEL 0042", "--blinded", Json(second.Output).GetProperty("blindedMessage").GetString()!);
         Assert.Equal(1, twice.Code);
         Assert.Contains("already_issued", twice.Error);
 

@@ -1,0 +1,132 @@
+using Heerlen.Munt.Client;
+using Heerlen.Munt.Ledger.Commands;
+using Heerlen.Munt.Ledger.Crypto;
+using Heerlen.Munt.Modules;
+
+namespace Heerlen.Munt.Server.Tests.Campaigns;
+
+/// <summary>
+/// The reference module's desk on its own (no server): one token per person however the number is typed, the same code
+/// again gets the same answer, two desks on one folder take turns, a crash leaves a list it can read, secrets stay private.
+/// </summary>
+public sealed class DeskTests : IDisposable
+{
+    private static readonly Org.BouncyCastle.Security.SecureRandom Random = new();
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "munt-desk-" + Guid.NewGuid().ToString("N"));
+    private readonly TokenIssuer _desk;
+    private readonly RsaBlindPublicKey _key;
+
+    public DeskTests() => (_desk, _key) = TokenIssuer.Create(_folder, "heerlen-munt/test", CampaignId.New(), Now - 60_000, Now + 3_600_000, 1, 2048);
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    private byte[] Blinded() => RsaBlindSignatures.Blind(_key, Random.GenerateSeed(32), RsaBlindVariant.Sha384PssDeterministic, Random).BlindedMessage;
+
+    [Fact]
+    public void a_person_is_one_person_however_their_number_is_typed()
+    {
+        _desk.Issue("NL-123", Blinded(), Now);
+
+        foreach (string again in new[] { "nl-123", "NL 123", " NL.123 ", "ＮＬ-123", "nl/123" })
+            Assert.Equal("already_issued", Assert.Throws<IssueRefusedException>(() => _desk.Issue(again, Blinded(), Now)).Code);
+        _desk.Issue("NL-124", Blinded(), Now);
+        Assert.Equal(2, _desk.Issued.Count);
+    }
+
+    [Fact]
+    public void the_same_person_with_the_same_code_gets_the_same_answer_again_and_it_counts_once()
+    {
+        byte[] code = Blinded();
+        byte[] first = _desk.Issue("panel-7", code, Now);
+
+        byte[] again = _desk.Issue("panel-7", code, Now);
+
+        Assert.Equal(first, again);
+        Assert.Single(_desk.Issued);
+    }
+
+    [Fact]
+    public void a_misread_code_is_refused_before_it_counts_as_the_persons_token()
+    {
+        string deskCode = RewardTokens.DeskCode(Blinded());
+        char[] chars = deskCode.ToCharArray();
+        chars[10] = chars[10] == 'A' ? 'B' : 'A'; // one character misread
+
+        byte[] misread = RewardTokens.ReadDeskCode(new string(chars));
+
+        Assert.Equal("blinded_message_invalid", Assert.Throws<IssueRefusedException>(() => _desk.Issue("panel-8", misread, Now)).Code);
+        Assert.Empty(_desk.Issued);
+        _desk.Issue("panel-8", RewardTokens.ReadDeskCode(deskCode), Now);
+    }
+
+    [Fact]
+    public void two_desks_on_one_folder_never_give_one_person_two_tokens()
+    {
+        var other = TokenIssuer.Open(_folder);
+        var results = new System.Collections.Concurrent.ConcurrentBag<string>();
+
+        Parallel.For(0, 8, i =>
+        {
+            try
+            {
+                (i % 2 == 0 ? _desk : other).Issue("NL-555", Blinded(), Now);
+                results.Add("signed");
+            }
+            catch (IssueRefusedException e)
+            {
+                results.Add(e.Code);
+            }
+        });
+
+        Assert.Equal(1, results.Count(r => r == "signed"));
+        Assert.Equal(7, results.Count(r => r == "already_issued"));
+        Assert.Single(_desk.Issued);
+    }
+
+    [Fact]
+    public void a_torn_last_line_from_a_crash_is_skipped_and_the_desk_goes_on()
+    {
+        _desk.Issue("a-1", Blinded(), Now);
+        File.AppendAllText(Path.Combine(_folder, "issued.jsonl"), "{\"Person\":\"ab"); // the power went while writing
+
+        _desk.Issue("a-2", Blinded(), Now);
+
+        Assert.Equal(2, _desk.Issued.Count);
+        Assert.Equal("already_issued", Assert.Throws<IssueRefusedException>(() => _desk.Issue("a-2", Blinded(), Now)).Code);
+    }
+
+    [Fact]
+    public void the_desk_keeps_the_day_not_the_time_and_never_the_persons_number()
+    {
+        _desk.Issue("NL-777", Blinded(), Now);
+
+        string list = File.ReadAllText(Path.Combine(_folder, "issued.jsonl"));
+        Assert.DoesNotContain("777", list);
+        var token = Assert.Single(_desk.Issued);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", token.IssuedOn);
+    }
+
+    [Fact]
+    public void only_the_modules_operator_can_read_the_folder_and_closing_destroys_the_key()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_folder));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder, "key.pk8")));
+
+        _desk.Retire();
+
+        Assert.False(File.Exists(Path.Combine(_folder, "key.pk8")));
+        Assert.False(File.Exists(Path.Combine(_folder, "person-secret")));
+        Assert.Equal("campaign_retired", Assert.Throws<IssueRefusedException>(() => _desk.Issue("x", Blinded(), Now)).Code);
+    }
+
+    [Fact]
+    public void outside_its_window_the_desk_signs_nothing()
+    {
+        Assert.Equal("campaign_not_open", Assert.Throws<IssueRefusedException>(() => _desk.Issue("late", Blinded(), Now + 7_200_000)).Code);
+        Assert.Equal("campaign_not_open", Assert.Throws<IssueRefusedException>(() => _desk.Issue("early", Blinded(), Now - 7_200_000)).Code);
+        Assert.Empty(_desk.Issued);
+    }
+}
