@@ -8,3 +8,5 @@ export * from './session.js';
 export * from './merkle.js';
 export * from './receipt.js';
 export * from './pinbox.js';
+export * from './blindrsa.js';
+export * from './reward.js';

@@ -108,3 +108,30 @@ export interface InclusionProofJson {
   treeSize?: string;
   checkpoint?: { number?: string; treeSize?: string };
 }
+
+/** A participation campaign (GET /v1/campaigns/{campaign}). */
+export interface CampaignJson {
+  campaign: string;
+  module?: string;
+  budget?: string;
+  rewardCents?: string;
+  opensAtMs?: string;
+  closesAtMs?: string;
+  scope?: 'CAMPAIGN_SCOPE_CITY' | 'CAMPAIGN_SCOPE_DISTRICT' | 'CAMPAIGN_SCOPE_NEIGHBOURHOOD';
+  area?: string;
+  perPersonCap?: number;
+  sensitive?: boolean;
+  /** Empty for a sensitive campaign. */
+  name?: string;
+  /** The RSA key in the chain's encoding, base64. */
+  publicKey?: string;
+  /** SHA-256 of the key encoding, hex: the desk shows it. */
+  keyId?: string;
+  modulusBits?: number;
+  fundsCents?: string;
+  fundedCents?: string;
+  rewardsPaid?: number;
+  status?: 'CAMPAIGN_STATUS_NOT_OPEN_YET' | 'CAMPAIGN_STATUS_OPEN' | 'CAMPAIGN_STATUS_ENDED' | 'CAMPAIGN_STATUS_CLOSED';
+  rewardsLeft?: string;
+  openedAtMs?: string;
+}

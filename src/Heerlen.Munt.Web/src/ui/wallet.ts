@@ -35,7 +35,8 @@ export type Body =
   | { type: 'SuspendMerchant'; merchant: string }
   | { type: 'RotateKey'; account: string; /** the new key as an account-style id (hm1…) */ newKey: string }
   | { type: 'FreezeAccount'; account: string; frozen: boolean }
-  | { type: 'SetSpendingLimit'; account: string; dailyLimit: number };
+  | { type: 'SetSpendingLimit'; account: string; dailyLimit: number }
+  | { type: 'RedeemReward'; campaign: string; /** 32 bytes, hex */ serial: string; /** hex */ signature: string };
 
 export const createPhrase = (): string => core.newPhrase();
 export const phraseValid = (phrase: string): boolean => core.isValidPhrase(normalise(phrase));
@@ -116,3 +117,56 @@ export async function checkConsistency(oldSize: number, oldRoot: string, newSize
   const proof = await api.get<core.ConsistencyProofJson>(`/v1/proofs/consistency?oldSize=${oldSize}&newSize=${newSize}`);
   return proof.oldCheckpoint?.rootHash === oldRoot && core.verifyConsistency(proof, operatorKey);
 }
+
+// Reward tokens (participation campaigns): RFC 9474 blind signatures; the serial and the blinding's inverse stay here.
+// The RSA code is loaded only with the reward screen (loadRewardKit): most visits to any app never need it.
+
+export type PendingReward = core.PendingReward;
+export type CampaignKey = core.RsaPublicKey;
+
+export interface RewardKit {
+  /** The desk's answer does not make a valid token with this pending one (another key, or a damaged or partial answer). */
+  InvalidBlindSignature: typeof core.InvalidBlindSignature;
+  /** A campaign key from the API (`public_key`, base64); throws if the ledger would refuse it. */
+  campaignKey(base64: string): CampaignKey;
+  /** A fresh serial and blinding for one token of `campaign` that pays `wallet`'s account. */
+  requestReward(chainId: string, campaign: string, wallet: Wallet, key: CampaignKey): PendingReward;
+  /** Unblinds and checks the desk's answer (base64, white space ignored); throws InvalidBlindSignature if it is not a good one. */
+  finishReward(pending: PendingReward, answer: string): PendingReward;
+  /** The pending token sealed under a key derived from the wallet's secret key, for IndexedDB. */
+  sealReward(pending: PendingReward, wallet: Wallet): string;
+  /** Opens sealReward's text with the same wallet; throws if it was sealed under another key. */
+  openReward(sealed: string, wallet: Wallet): PendingReward;
+}
+
+export async function loadRewardKit(): Promise<RewardKit> {
+  const [rsa, reward] = await Promise.all([import('../core/blindrsa'), import('../core/reward')]);
+  return {
+    InvalidBlindSignature: rsa.InvalidBlindSignature,
+    campaignKey: (base64) => rsa.decodeRsaPublicKey(core.fromBase64(base64)),
+    requestReward: (chainId, campaign, wallet, key) => reward.requestReward(chainId, campaign, wallet.account, key),
+    finishReward(pending, answer) {
+      let bytes: Uint8Array;
+      try {
+        bytes = core.fromBase64(answer.replace(/\s+/g, ''));
+      } catch {
+        throw new rsa.InvalidBlindSignature('the answer is not base64');
+      }
+      return reward.finishReward(pending, bytes);
+    },
+    sealReward: (pending, wallet) => reward.sealPendingReward(pending, wallet.secret),
+    openReward: (sealed, wallet) => reward.openPendingReward(sealed, wallet.secret),
+  };
+}
+
+/** What the desk needs: the blinded message, base64. */
+export const blindedMessageText = (pending: PendingReward): string => core.toBase64(pending.blindedMessage);
+
+/** The RedeemReward body of a finished token. */
+export function redeemBody(pending: PendingReward): Body {
+  if (!pending.signature) throw new Error('the token is not finished: the desk has not answered yet');
+  return { type: 'RedeemReward', campaign: pending.campaign, serial: core.toHex(pending.serial), signature: core.toHex(pending.signature) };
+}
+
+/** A random local id (hex), e.g. for a stored pending token. */
+export const randomId = (): string => core.toHex(core.randomBytes(16));

@@ -8,7 +8,7 @@ import { Busy, Field, go, Notice, QrCode, ScreenTitle, Shell, SubmitButton, useR
 import { useLang } from '../../ui/i18n';
 import { type StoredKey, deleteKey, listKeys } from '../../ui/keystore';
 import type { AccountJson } from '../../ui/types';
-import { type Wallet, WrongPin, unseal } from '../../ui/wallet';
+import { type RewardKit, type Wallet, WrongPin, loadRewardKit, unseal } from '../../ui/wallet';
 import { Jobs, MyJobs } from './jobs';
 import { MoneyScreen } from './money';
 import { Onboarding } from './onboarding';
@@ -88,6 +88,7 @@ function App() {
         { href: '#/mine', label: T('tabMine'), current: tab === 'mine' },
         { href: '#/pay', label: T('tabPay'), current: tab === 'pay' },
         { href: '#/money', label: T('tabMoney'), current: tab === 'money' },
+        { href: '#/reward', label: T('tabReward'), current: tab === 'reward' },
         { href: '#/me', label: T('tabMe'), current: tab === 'me' },
       ]
     : [];
@@ -103,6 +104,8 @@ function App() {
         <Pay actor={actor} sealed={state.key?.sealed ?? ''} />
       ) : tab === 'money' ? (
         <MoneyScreen actor={actor} />
+      ) : tab === 'reward' ? (
+        <LazyReward actor={actor} sealed={state.key?.sealed ?? ''} />
       ) : tab === 'me' ? (
         <Me actor={actor} stored={state.key} onForget={() => setState({ kind: 'onboarding' })} />
       ) : (
@@ -110,6 +113,20 @@ function App() {
       )}
     </Shell>
   );
+}
+
+type RewardProps = { actor: Actor; sealed: string };
+type RewardScreen = (p: RewardProps & { kit: RewardKit }) => preact.JSX.Element;
+
+/** The reward screen, its texts and the RSA code are loaded only when its tab is opened: most visits never need them. */
+function LazyReward(props: RewardProps) {
+  const [loaded, setLoaded] = useState<{ Screen: RewardScreen; kit: RewardKit } | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    Promise.all([import('./reward'), loadRewardKit()]).then(([m, kit]) => setLoaded({ Screen: m.Reward, kit }), () => setFailed(true));
+  }, []);
+  if (failed) return <Notice kind="error">{T('loadFailed')}</Notice>;
+  return loaded ? <loaded.Screen {...props} kit={loaded.kit} /> : <Busy />;
 }
 
 async function loadAccount(actor: Actor): Promise<AccountJson | null> {

@@ -1,0 +1,462 @@
+// "Beloning": a reward for taking part in a campaign (voting, a survey), as a blind-signed token (RFC 9474).
+// The resident types the campaign's code (and, to be sure, its key code) from the desk; the app makes a random serial
+// and blinds it, keeps both sealed on this phone, and shows only the blinded message (QR code and text). The desk signs
+// it without learning it; the app unblinds the answer, checks it, and hands the token in with RedeemReward (PIN).
+// Loaded only when the tab is opened, with the RSA code (`kit`; see main.tsx).
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { type Actor, type Prepared, Rejected, submitEnvelope } from '../../ui/actor';
+import { ApiError, api, messageOf } from '../../ui/api';
+import { chain } from '../../ui/chain';
+import { Busy, Field, Money, Notice, QrCode, ScreenTitle, SubmitButton } from '../../ui/components';
+import { dict, useLang } from '../../ui/i18n';
+import { type StoredReward, deleteReward, listRewards, saveReward } from '../../ui/keystore';
+import { formatCents, formatTime, int } from '../../ui/money';
+import type { CampaignJson } from '../../ui/types';
+import { type CampaignKey, type PendingReward, type RewardKit, WrongPin, blindedMessageText, randomId, redeemBody, unseal } from '../../ui/wallet';
+
+const T = dict(
+  {
+    title: 'Beloning ophalen',
+    intro: 'Deed u mee aan een actie van de gemeente, bijvoorbeeld stemmen of een enquête? Dan kunt u een beloning krijgen. De balie geeft u de code van de actie.',
+    code: 'Code van de actie',
+    codeHint: '32 tekens: cijfers en de letters a tot f. U ziet de code bij de balie.',
+    keyId: 'Sleutelcode (hoeft niet)',
+    keyIdHint: 'Staat bij de balie onder de code. Typ hem om zeker te weten dat u de echte actie hebt.',
+    find: 'Zoek de actie',
+    badCode: 'Deze code klopt niet. De code van een actie heeft 32 tekens: cijfers en de letters a tot f.',
+    badKeyId: 'Deze sleutelcode klopt niet. Hij heeft 64 tekens: cijfers en de letters a tot f.',
+    keyMismatch: 'De sleutel van deze actie is niet de sleutel die de balie toont. Vraag geen bon aan en meld dit bij de gemeente.',
+    keyInvalid: 'De sleutel van deze actie is niet goed. Meld dit bij de gemeente.',
+    notOpenYet: 'Deze actie begint pas op {when}. Kom dan terug.',
+    ended: 'Deze actie is voorbij. U kunt er geen beloning meer voor krijgen.',
+    pendingTitle: 'Nog niet afgemaakt',
+    pendingWaiting: 'Wacht op het antwoord van de balie.',
+    pendingReady: 'Uw bon is klaar. U hebt de beloning nog niet gekregen.',
+    pendingCode: 'Actie {code}',
+    continue: 'Ga verder',
+    remove: 'Verwijder',
+    campaignTitle: 'Deze actie',
+    name: 'Naam',
+    noName: 'Deze actie heeft geen naam in de app. Zo blijft geheim waar u aan meedeed.',
+    youGet: 'U krijgt',
+    until: 'Loopt tot {when}',
+    keyIdShort: 'Sleutelcode',
+    makeText: 'De app maakt nu een bon die alleen bij uw account past. Die laat u zien aan de balie. De balie ziet niet wat er in de bon staat.',
+    make: 'Maak mijn bon',
+    making: 'Bon maken…',
+    back: 'Terug',
+    deskTitle: 'Laat dit zien aan de balie',
+    deskText: 'De balie scant de QR-code of neemt de tekst over. Daarna geeft de balie u een antwoord. Plak dat antwoord hieronder.',
+    qr: 'QR-code van uw bon voor de balie',
+    asText: 'De bon als tekst',
+    answer: 'Antwoord van de balie',
+    answerHint: 'Plak of typ de tekst die de balie u geeft.',
+    answerMissing: 'Plak eerst het antwoord van de balie.',
+    answerWrong: 'Dit antwoord past niet bij uw bon. Kijk of u alles hebt geplakt. Klopt het dan nog niet? Vraag de balie om een nieuw antwoord.',
+    ready: 'Het antwoord van de balie klopt. Uw bon is klaar.',
+    pin: 'Typ uw pincode om de beloning op te halen',
+    wrongPin: 'Deze pincode klopt niet. Probeer het opnieuw.',
+    collect: 'Haal {amount} op',
+    collectPlain: 'Haal de beloning op',
+    collecting: 'Ophalen…',
+    later: 'Later verder',
+    doneTitle: 'Beloning ontvangen',
+    doneText: 'U kreeg {amount}. Het staat bij uw saldo.',
+    toBalance: 'Naar mijn saldo',
+    refusedTitle: 'Geen beloning',
+    again: 'Andere actie',
+  },
+  {
+    title: 'Get a reward',
+    intro: 'Did you take part in a campaign of the municipality, for example voting or a survey? Then you can get a reward. The desk gives you the code of the campaign.',
+    code: 'Campaign code',
+    codeHint: '32 characters: digits and the letters a to f. You see the code at the desk.',
+    keyId: 'Key code (optional)',
+    keyIdHint: 'Shown at the desk below the code. Type it to be sure you have the real campaign.',
+    find: 'Find the campaign',
+    badCode: 'This code is not right. A campaign code has 32 characters: digits and the letters a to f.',
+    badKeyId: 'This key code is not right. It has 64 characters: digits and the letters a to f.',
+    keyMismatch: 'The key of this campaign is not the key the desk shows. Do not ask for a voucher and report this to the municipality.',
+    keyInvalid: 'The key of this campaign is not right. Report this to the municipality.',
+    notOpenYet: 'This campaign only starts on {when}. Come back then.',
+    ended: 'This campaign is over. You can no longer get a reward for it.',
+    pendingTitle: 'Not finished yet',
+    pendingWaiting: 'Waiting for the answer from the desk.',
+    pendingReady: 'Your voucher is ready. You have not received the reward yet.',
+    pendingCode: 'Campaign {code}',
+    continue: 'Continue',
+    remove: 'Remove',
+    campaignTitle: 'This campaign',
+    name: 'Name',
+    noName: 'This campaign has no name in the app. That way it stays secret what you took part in.',
+    youGet: 'You get',
+    until: 'Runs until {when}',
+    keyIdShort: 'Key code',
+    makeText: 'The app now makes a voucher that only fits your account. You show it at the desk. The desk cannot see what is in the voucher.',
+    make: 'Make my voucher',
+    making: 'Making the voucher…',
+    back: 'Back',
+    deskTitle: 'Show this at the desk',
+    deskText: 'The desk scans the QR code or copies the text. Then the desk gives you an answer. Paste that answer below.',
+    qr: 'QR code of your voucher for the desk',
+    asText: 'The voucher as text',
+    answer: 'Answer from the desk',
+    answerHint: 'Paste or type the text the desk gives you.',
+    answerMissing: 'Paste the answer from the desk first.',
+    answerWrong: 'This answer does not fit your voucher. Check that you pasted all of it. Still not right? Ask the desk for a new answer.',
+    ready: 'The answer from the desk is right. Your voucher is ready.',
+    pin: 'Type your PIN to collect the reward',
+    wrongPin: 'This PIN is not right. Please try again.',
+    collect: 'Collect {amount}',
+    collectPlain: 'Collect the reward',
+    collecting: 'Collecting…',
+    later: 'Continue later',
+    doneTitle: 'Reward received',
+    doneText: 'You got {amount}. It is in your balance.',
+    toBalance: 'To my balance',
+    refusedTitle: 'No reward',
+    again: 'Another campaign',
+  },
+);
+
+/** Rejections after which the token can never pay: it is dropped from the phone. The others (money ran out, not open yet) keep it. */
+const FINAL = new Set(['reward_already_redeemed', 'reward_token_invalid', 'reward_cap_reached', 'campaign_closed', 'campaign_not_found']);
+
+type Step =
+  | { kind: 'start' }
+  | { kind: 'campaign'; campaign: CampaignJson; key: CampaignKey }
+  | { kind: 'desk'; stored: StoredReward; pending: PendingReward; campaign: CampaignJson }
+  | { kind: 'done'; amount: number }
+  | { kind: 'refused'; message: string };
+
+export function Reward(props: { actor: Actor; sealed: string; kit: RewardKit }) {
+  useLang();
+  const [step, setStep] = useState<Step>({ kind: 'start' });
+  const restart = () => setStep({ kind: 'start' });
+  if (step.kind === 'start')
+    return <Start actor={props.actor} kit={props.kit} onCampaign={(campaign, key) => setStep({ kind: 'campaign', campaign, key })} onContinue={(stored, pending, campaign) => setStep({ kind: 'desk', stored, pending, campaign })} />;
+  if (step.kind === 'campaign')
+    return <Campaign actor={props.actor} kit={props.kit} campaign={step.campaign} campaignKey={step.key} onBack={restart} onMade={(stored, pending) => setStep({ kind: 'desk', stored, pending, campaign: step.campaign })} />;
+  if (step.kind === 'desk')
+    return (
+      <Desk
+        key={step.stored.id}
+        actor={props.actor}
+        kit={props.kit}
+        sealed={props.sealed}
+        stored={step.stored}
+        pending={step.pending}
+        campaign={step.campaign}
+        onBack={restart}
+        onDone={(amount) => setStep({ kind: 'done', amount })}
+        onRefused={(message) => setStep({ kind: 'refused', message })}
+      />
+    );
+  if (step.kind === 'done')
+    return (
+      <div>
+        <div class="paid" role="status">
+          <ScreenTitle>{T('doneTitle')}</ScreenTitle>
+          <p class="big-money">{formatCents(step.amount)}</p>
+          <p>{T('doneText', { amount: formatCents(step.amount) })}</p>
+        </div>
+        <div class="actions">
+          <a class="button" href="#/money">
+            {T('toBalance')}
+          </a>
+          <button type="button" class="secondary" onClick={restart}>
+            {T('again')}
+          </button>
+        </div>
+      </div>
+    );
+  return (
+    <div>
+      <ScreenTitle>{T('refusedTitle')}</ScreenTitle>
+      <Notice kind="error">{step.message}</Notice>
+      <button type="button" class="secondary" onClick={restart}>
+        {T('again')}
+      </button>
+    </div>
+  );
+}
+
+/** Pending tokens of this account that open with its key, oldest first. */
+async function loadPending(actor: Actor, kit: RewardKit): Promise<{ stored: StoredReward; pending: PendingReward }[]> {
+  const found: { stored: StoredReward; pending: PendingReward }[] = [];
+  for (const stored of await listRewards(actor.account)) {
+    try {
+      found.push({ stored, pending: kit.openReward(stored.sealed, actor.wallet) });
+    } catch {
+      // Sealed under a key this account no longer has (rotated): it cannot be finished here.
+    }
+  }
+  return found;
+}
+
+/** A campaign from the server, with its key checked: it must decode, and be the one the desk shows if the resident typed its code. */
+async function lookUp(kit: RewardKit, code: string, keyId: string): Promise<{ campaign: CampaignJson; key: CampaignKey }> {
+  const campaign = await api.get<CampaignJson>(`/v1/campaigns/${code}`);
+  let key: CampaignKey;
+  try {
+    key = kit.campaignKey(campaign.publicKey ?? '');
+  } catch {
+    throw new ApiError('campaign_key_invalid', T('keyInvalid'));
+  }
+  if (keyId && keyId !== key.keyId) throw new ApiError('campaign_key_mismatch', T('keyMismatch'));
+  return { campaign, key };
+}
+
+function Start(props: { actor: Actor; kit: RewardKit; onCampaign: (c: CampaignJson, key: CampaignKey) => void; onContinue: (s: StoredReward, p: PendingReward, c: CampaignJson) => void }) {
+  const [pending, setPending] = useState<{ stored: StoredReward; pending: PendingReward }[] | null>(null);
+  const [code, setCode] = useState('');
+  const [keyId, setKeyId] = useState('');
+  const [errors, setErrors] = useState<{ code?: string; keyId?: string; form?: string }>({});
+  const [busy, setBusy] = useState(false);
+  const reload = () => loadPending(props.actor, props.kit).then(setPending, (e) => {
+    setPending([]);
+    setErrors({ form: messageOf(e) });
+  });
+  useEffect(() => {
+    reload();
+  }, []);
+
+  const find = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    const cleanCode = code.replace(/[\s-]/g, '').toLowerCase();
+    const cleanKey = keyId.replace(/[\s-]/g, '').toLowerCase();
+    const found: typeof errors = {};
+    if (!/^[0-9a-f]{32}$/.test(cleanCode)) found.code = T('badCode');
+    if (cleanKey && !/^[0-9a-f]{64}$/.test(cleanKey)) found.keyId = T('badKeyId');
+    setErrors(found);
+    if (found.code || found.keyId) return;
+    setBusy(true);
+    try {
+      const { campaign, key } = await lookUp(props.kit, cleanCode, cleanKey);
+      if (campaign.status === 'CAMPAIGN_STATUS_NOT_OPEN_YET') throw new ApiError('campaign_not_open_yet', T('notOpenYet', { when: formatTime(int(campaign.opensAtMs)) }));
+      if (campaign.status === 'CAMPAIGN_STATUS_ENDED' || campaign.status === 'CAMPAIGN_STATUS_CLOSED') throw new ApiError('campaign_closed', T('ended'));
+      props.onCampaign(campaign, key);
+    } catch (x) {
+      const reason = x instanceof ApiError ? x.reason : '';
+      if (reason === 'campaign_not_found' || reason === 'invalid_id') setErrors({ code: messageOf(x) });
+      else if (reason === 'campaign_key_mismatch') setErrors({ keyId: messageOf(x) });
+      else setErrors({ form: messageOf(x) });
+      setBusy(false);
+    }
+  };
+
+  const resume = async (item: { stored: StoredReward; pending: PendingReward }) => {
+    setErrors({});
+    try {
+      props.onContinue(item.stored, item.pending, await api.get<CampaignJson>(`/v1/campaigns/${item.pending.campaign}`));
+    } catch (x) {
+      setErrors({ form: messageOf(x) });
+    }
+  };
+
+  return (
+    <div>
+      <ScreenTitle>{T('title')}</ScreenTitle>
+      {pending === null ? (
+        <Busy />
+      ) : (
+        pending.length > 0 && (
+          <section aria-labelledby="pending-title">
+            <h2 id="pending-title">{T('pendingTitle')}</h2>
+            <ul class="cards">
+              {pending.map((item) => (
+                <li class="card" key={item.stored.id}>
+                  <h3>{T('pendingCode', { code: `${item.pending.campaign.slice(0, 8)}…` })}</h3>
+                  <p>{item.pending.signature ? T('pendingReady') : T('pendingWaiting')}</p>
+                  <p class="meta">{formatTime(item.pending.createdAtMs)}</p>
+                  <div class="actions">
+                    <button type="button" onClick={() => resume(item)}>
+                      {T('continue')}
+                    </button>
+                    {!item.pending.signature && (
+                      <button
+                        type="button"
+                        class="secondary"
+                        onClick={async () => {
+                          await deleteReward(item.stored.id);
+                          await reload();
+                        }}
+                      >
+                        {T('remove')}
+                      </button>
+                    )}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )
+      )}
+      <p>{T('intro')}</p>
+      {errors.form && <Notice kind="error">{errors.form}</Notice>}
+      <form noValidate onSubmit={find}>
+        <Field label={T('code')} hint={T('codeHint')} value={code} onInput={setCode} error={errors.code} autoComplete="off" autoCapitalize="none" spellcheck={false} maxLength={80} />
+        <Field label={T('keyId')} hint={T('keyIdHint')} value={keyId} onInput={setKeyId} error={errors.keyId} autoComplete="off" autoCapitalize="none" spellcheck={false} maxLength={160} />
+        <SubmitButton busy={busy} class="block">{T('find')}</SubmitButton>
+      </form>
+    </div>
+  );
+}
+
+function CampaignFacts(props: { campaign: CampaignJson }) {
+  const c = props.campaign;
+  return (
+    <div class="card">
+      {!c.sensitive && c.name ? (
+        <p>
+          {T('name')}: <strong>{c.name}</strong>
+        </p>
+      ) : (
+        <p>{T('noName')}</p>
+      )}
+      <p>
+        {T('youGet')}: <Money cents={int(c.rewardCents)} class="big-money" />
+      </p>
+      <p class="meta">{T('until', { when: formatTime(int(c.closesAtMs)) })}</p>
+    </div>
+  );
+}
+
+function Campaign(props: { actor: Actor; kit: RewardKit; campaign: CampaignJson; campaignKey: CampaignKey; onBack: () => void; onMade: (s: StoredReward, p: PendingReward) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const make = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { info } = await chain();
+      const pending = props.kit.requestReward(info.chainId, props.campaign.campaign, props.actor.wallet, props.campaignKey);
+      // Kept on the phone, sealed, before the desk sees anything: without the serial and inverse the desk's answer is worthless.
+      const stored: StoredReward = { id: randomId(), account: props.actor.account, sealed: props.kit.sealReward(pending, props.actor.wallet), createdAtMs: pending.createdAtMs };
+      await saveReward(stored);
+      props.onMade(stored, pending);
+    } catch (x) {
+      setError(messageOf(x));
+      setBusy(false);
+    }
+  };
+  return (
+    <div>
+      <ScreenTitle>{T('campaignTitle')}</ScreenTitle>
+      <CampaignFacts campaign={props.campaign} />
+      <p class="meta">
+        {T('keyIdShort')}: <span class="code">{props.campaignKey.keyId}</span>
+      </p>
+      <p>{T('makeText')}</p>
+      {error && <Notice kind="error">{error}</Notice>}
+      <button type="button" class="block" aria-disabled={busy ? 'true' : undefined} onClick={make}>
+        {busy ? <span role="status">{T('making')}</span> : T('make')}
+      </button>
+      <div class="actions">
+        <button type="button" class="secondary" onClick={props.onBack}>
+          {T('back')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function Desk(props: {
+  actor: Actor; kit: RewardKit; sealed: string; stored: StoredReward; pending: PendingReward; campaign: CampaignJson;
+  onBack: () => void; onDone: (amount: number) => void; onRefused: (message: string) => void;
+}) {
+  const [pending, setPending] = useState(props.pending);
+  const [answer, setAnswer] = useState('');
+  const [pin, setPin] = useState('');
+  const [errors, setErrors] = useState<{ answer?: string; pin?: string; form?: string }>({});
+  const [busy, setBusy] = useState(false);
+  // One hand-in at a time, and while its outcome is unknown a retry sends exactly the same signed bytes.
+  const running = useRef(false);
+  const prepared = useRef<Prepared | null>(null);
+  const amount = int(props.campaign.rewardCents);
+  const blinded = blindedMessageText(pending);
+
+  const collect = async (e: Event) => {
+    e.preventDefault();
+    if (running.current) return;
+    running.current = true;
+    setBusy(true);
+    setErrors({});
+    try {
+      let current = pending;
+      if (!current.signature) {
+        if (!answer.trim()) throw new ApiError('answer_missing', T('answerMissing'));
+        try {
+          current = props.kit.finishReward(current, answer);
+        } catch (x) {
+          throw x instanceof props.kit.InvalidBlindSignature ? new ApiError('reward_signature_invalid', T('answerWrong')) : x;
+        }
+        // The desk answers once per person: the finished token is kept before anything else can go wrong.
+        await saveReward({ ...props.stored, sealed: props.kit.sealReward(current, props.actor.wallet) });
+        setPending(current);
+      }
+      // The PIN opens the sealed key again, as for a payment: an unlocked phone alone cannot hand in a token.
+      const wallet = await unseal(props.sealed, pin);
+      if (wallet.account !== props.actor.account) throw new WrongPin();
+      prepared.current ??= await props.actor.prepare(redeemBody(current));
+      await submitEnvelope(prepared.current.envelope, prepared.current.commandId);
+      prepared.current = null;
+      await deleteReward(props.stored.id);
+      props.onDone(amount);
+    } catch (x) {
+      setPin('');
+      if (x instanceof Rejected) {
+        prepared.current = null; // decided on the chain: a new attempt is a new command
+        if (FINAL.has(x.code)) {
+          await deleteReward(props.stored.id).catch(() => {});
+          props.onRefused(x.message);
+          return;
+        }
+        setErrors({ form: x.message });
+      } else if (x instanceof WrongPin) setErrors({ pin: T('wrongPin') });
+      else if (x instanceof ApiError && (x.reason === 'answer_missing' || x.reason === 'reward_signature_invalid')) setErrors({ answer: x.message });
+      else setErrors({ form: messageOf(x) });
+    } finally {
+      running.current = false;
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div>
+      <ScreenTitle>{pending.signature ? T('title') : T('deskTitle')}</ScreenTitle>
+      {!pending.signature && (
+        <>
+          <p>{T('deskText')}</p>
+          <div class="card center">
+            <QrCode text={blinded} label={T('qr')} size={300} />
+          </div>
+          <h2>{T('asText')}</h2>
+          <p class="code" data-testid="blinded-message">
+            {blinded}
+          </p>
+        </>
+      )}
+      <CampaignFacts campaign={props.campaign} />
+      <form noValidate onSubmit={collect}>
+        {pending.signature ? (
+          <Notice kind="ok">{T('ready')}</Notice>
+        ) : (
+          <Field label={T('answer')} hint={T('answerHint')} value={answer} onInput={setAnswer} error={errors.answer} autoComplete="off" autoCapitalize="none" spellcheck={false} />
+        )}
+        <Field label={T('pin')} type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onInput={setPin} error={errors.pin} />
+        {errors.form && <Notice kind="error">{errors.form}</Notice>}
+        <SubmitButton busy={busy} busyText={T('collecting')} class="block">
+          {amount > 0 ? T('collect', { amount: formatCents(amount) }) : T('collectPlain')}
+        </SubmitButton>
+      </form>
+      <div class="actions">
+        <button type="button" class="secondary" onClick={props.onBack}>
+          {T('later')}
+        </button>
+      </div>
+    </div>
+  );
+}
