@@ -334,9 +334,12 @@ public static partial class LedgerRules
         if (c.OpensAtMs < 0 || c.ClosesAtMs <= c.OpensAtMs || c.ClosesAtMs <= timestampMs
             || c.ClosesAtMs - timestampMs > Participation.RewardToken.CampaignWindowMaxMs) return RejectionCode.CampaignWindowInvalid;
         if (c.PerPersonCap == 0) return RejectionCode.RewardCapInvalid;
-        return Participation.RewardToken.TryDecodeKey(c.Key, out var key) && Participation.RewardToken.CampaignKeyProblem(key) is null
-            ? RejectionCode.None
-            : RejectionCode.CampaignKeyInvalid;
+        if (!Participation.RewardToken.TryDecodeKey(c.Key, out var key) || Participation.RewardToken.CampaignKeyProblem(key) is not null)
+            return RejectionCode.CampaignKeyInvalid;
+        // Its own key: a retired key stays retired. (Campaigns are few; a scan costs nothing next to the key checks.)
+        foreach (var other in state.CampaignsById.Values)
+            if (other.Key.Equals(key)) return RejectionCode.CampaignKeyReused;
+        return RejectionCode.None;
     }
 
     private static RejectionCode DecideFundCampaign(LedgerState state, AccountState actor, FundCampaign c, long timestampMs)

@@ -205,4 +205,7 @@ public enum RejectionCode : ushort
 
     /// <summary>A campaign's per-person cap is at least one.</summary>
     RewardCapInvalid = 149,
+
+    /// <summary>The key was already used by another campaign: each campaign has its own key, retired when it closes.</summary>
+    CampaignKeyReused = 150,
 }

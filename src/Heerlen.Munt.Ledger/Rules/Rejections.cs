@@ -68,6 +68,7 @@ public static class Rejections
         [RejectionCode.RewardCapReached] = ("reward_cap_reached", "U heeft al zo vaak een beloning van deze actie gekregen als mag.", "You have already had as many rewards from this campaign as allowed."),
         [RejectionCode.CampaignKeyInvalid] = ("campaign_key_invalid", "De sleutel van deze actie is geen geldige RSA-sleutel van 2048 tot 4096 bits.", "The campaign's key is not a valid RSA key of 2048 to 4096 bits."),
         [RejectionCode.CampaignWindowInvalid] = ("campaign_window_invalid", "De einddatum van de actie moet na de begindatum en in de toekomst liggen.", "The campaign must end after it starts, and in the future."),
+        [RejectionCode.CampaignKeyReused] = ("campaign_key_reused", "Deze sleutel is al door een andere actie gebruikt. Elke actie krijgt een eigen, nieuwe sleutel.", "This key was already used by another campaign. Every campaign gets its own new key."),
         [RejectionCode.RewardCapInvalid] = ("reward_cap_invalid", "Iemand moet minstens één beloning kunnen krijgen.", "A person must be able to get at least one reward."),
     };
 

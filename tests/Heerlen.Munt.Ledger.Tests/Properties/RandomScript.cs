@@ -167,7 +167,7 @@ public sealed class RandomScript
         var id = s.D % 7 == 0 ? PickCampaign(s.B) : CampaignId.New();
         long opens = Community.NowMs + (s.B % 4 == 0 ? 3_600_000 : 0);
         long closes = s.D % 9 == 0 ? Community.NowMs - 1 : Community.NowMs + (s.B + 1) * 3_600_000L;
-        var key = s.C % 5 == 0 ? Tokens.OtherCampaignKey : Tokens.CampaignKey;
+        var key = Tokens.Key(s.C); // sometimes one a campaign already has: campaign_key_reused
         return new OpenCampaign(id, s.C % 6 == 0 ? "nope" : Community.Budget, s.C % 2 == 0 ? new Amount(100) : amount, opens, closes,
             CampaignScope.City, null, (ushort)(s.B % 3), s.D % 2 == 0, s.D % 2 == 0 ? null : "actie", key.PublicKey.Encode())
         { Header = h };
@@ -179,12 +179,16 @@ public sealed class RandomScript
         var campaign = PickCampaign(s.B);
         (Hash32 Serial, byte[] Signature) token = s.C % 4 == 0 && _tokens.Count > 0
             ? _tokens[s.D % _tokens.Count]
-            : Tokens.Make(Tokens.CampaignKey, Community.ChainId, campaign, s.C % 7 == 0 ? Pick(s.D) : actor);
+            : Tokens.Make(KeyOf(campaign, s.C), Community.ChainId, campaign, s.C % 7 == 0 ? Pick(s.D) : actor);
         _tokens.Add(token);
         return new RedeemReward(campaign, token.Serial, token.Signature) { Header = h };
     }
 
     private CampaignId PickCampaign(int i) => _campaigns[i % _campaigns.Count];
+
+    /// <summary>The campaign's own key, mostly; one in five tokens is signed with some other key (reward_token_invalid).</summary>
+    private RsaBlindPrivateKey KeyOf(CampaignId campaign, int i) =>
+        i % 5 != 0 && State.Campaigns.TryGetValue(campaign, out var c) && Tokens.Find(c.Key) is { } own ? own : Tokens.Key(i);
 
     private Command RefundCommand(Step s, CommandHeader h, Amount amount)
     {

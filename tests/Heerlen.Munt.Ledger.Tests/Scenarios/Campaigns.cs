@@ -213,15 +213,24 @@ public sealed class When_a_module_runs_a_reward_campaign : Scenario
     }
 
     [Fact]
-    public void a_token_of_another_campaign_is_worthless_here_even_under_the_same_key()
+    public void a_key_another_campaign_used_is_rejected_with_campaign_key_reused_even_after_it_closed()
     {
         OpenAndFund();
-        var other = CampaignId.New();
-        Applied(Open(id: other), _module);
-        Applied(Fund(1_000, id: other), Officer1);
+        Applied(new CloseCampaign(_campaign) { Header = Header(_module) }, _module);
 
-        Rejected(RejectionCode.RewardTokenInvalid, Redeem(_voter, TokenFor(_voter, id: other)), _voter);
-        Applied(Redeem(_voter, TokenFor(_voter, id: other), id: other), _voter);
+        Rejected(RejectionCode.CampaignKeyReused, Open(id: CampaignId.New()), _module);
+        Applied(Open(id: CampaignId.New(), key: Tokens.OtherCampaignKey.PublicKey.Encode()), _module);
+    }
+
+    [Fact]
+    public void a_token_names_its_campaign_so_it_is_worthless_in_any_other_even_under_the_same_key()
+    {
+        var other = CampaignId.New();
+        var (serial, signature) = TokenFor(_voter, id: other);
+
+        Assert.True(RewardToken.Verify(Tokens.CampaignKey.PublicKey, Community.ChainId, other, _voter.PublicKey, serial, signature));
+        Assert.False(RewardToken.Verify(Tokens.CampaignKey.PublicKey, Community.ChainId, _campaign, _voter.PublicKey, serial, signature));
+        Assert.False(RewardToken.Verify(Tokens.CampaignKey.PublicKey, "heerlen-munt/other", other, _voter.PublicKey, serial, signature));
     }
 
     [Fact]

@@ -11,13 +11,19 @@ internal static class Tokens
 {
     private static readonly SecureRandom Random = new();
 
-    // 2048-bit keys take a moment to make: two per test run, shared.
-    private static readonly Lazy<RsaBlindPrivateKey> First = new(() => RsaBlindPrivateKey.Generate(2048, Random));
-    private static readonly Lazy<RsaBlindPrivateKey> Second = new(() => RsaBlindPrivateKey.Generate(2048, Random));
+    // 2048-bit keys take a moment to make: a few per test run, shared (each campaign needs its own).
+    private static readonly Lazy<RsaBlindPrivateKey>[] Pool = [.. Enumerable.Range(0, 6).Select(_ => new Lazy<RsaBlindPrivateKey>(() => RsaBlindPrivateKey.Generate(2048, Random)))];
 
-    public static RsaBlindPrivateKey CampaignKey => First.Value;
+    public static RsaBlindPrivateKey CampaignKey => Pool[0].Value;
 
-    public static RsaBlindPrivateKey OtherCampaignKey => Second.Value;
+    public static RsaBlindPrivateKey OtherCampaignKey => Pool[1].Value;
+
+    /// <summary>One of the shared keys (index modulo the pool's size).</summary>
+    public static RsaBlindPrivateKey Key(int i) => Pool[i % Pool.Length].Value;
+
+    /// <summary>The shared private key whose public half is <paramref name="publicKey"/>, or null.</summary>
+    public static RsaBlindPrivateKey? Find(RsaBlindPublicKey publicKey) =>
+        Pool.Where(k => k.IsValueCreated).Select(k => k.Value).FirstOrDefault(k => k.PublicKey.Equals(publicKey));
 
     /// <summary>A genuine token of <paramref name="key"/> for <paramref name="account"/> in <paramref name="campaign"/>.</summary>
     public static (Hash32 Serial, byte[] Signature) Make(RsaBlindPrivateKey key, string chainId, CampaignId campaign, AccountId account, Hash32? chosenSerial = null)

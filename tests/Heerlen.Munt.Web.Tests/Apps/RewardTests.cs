@@ -68,7 +68,8 @@ public sealed class RewardTests(WebServer server, Browser browser, ITestOutputHe
         // The QR code holds the same text.
         var qr = phone.GetByRole(AriaRole.Img, new() { Name = "QR-code van uw bon voor de balie" });
         Assert.Equal(blinded, await qr.GetAttributeAsync("data-content"));
-        Assert.Equal(256, Convert.FromBase64String(blinded).Length); // k bytes of a 2048-bit key
+        Assert.Equal(256, Heerlen.Munt.Client.RewardTokens.ReadDeskCode(blinded).Length); // k bytes of a 2048-bit key, after the 4-byte check
+        Assert.Equal(260, Convert.FromBase64String(blinded).Length);
         return blinded;
     }
 
@@ -99,7 +100,7 @@ public sealed class RewardTests(WebServer server, Browser browser, ITestOutputHe
         await Screenshots.Save(phone, "resident-reward-desk");
 
         // The desk signs what the phone shows, blind: it never sees the serial or the account.
-        byte[] answer = issuer.Issue("panel-0042", Convert.FromBase64String(blinded), Now);
+        byte[] answer = issuer.Issue("panel-0042", Heerlen.Munt.Client.RewardTokens.ReadDeskCode(blinded), Now);
 
         // A damaged answer is caught in the phone, before anything is sent.
         byte[] damaged = (byte[])answer.Clone();
@@ -139,7 +140,7 @@ public sealed class RewardTests(WebServer server, Browser browser, ITestOutputHe
         await AppFlows.OnboardResident(phone, ResidentPin);
         await AppFlows.Tab(phone, "Beloning", "Beloning ophalen");
         string blinded = await AskForAVoucher(phone, campaign, issuer.Terms.KeyId, "enquete-groen", "HM 1,00");
-        byte[] answer = issuer.Issue("bewoner-7", Convert.FromBase64String(blinded), Now);
+        byte[] answer = issuer.Issue("bewoner-7", Heerlen.Munt.Client.RewardTokens.ReadDeskCode(blinded), Now);
 
         await phone.GetByLabel("Antwoord van de balie").FillAsync(Convert.ToBase64String(answer));
         await phone.GetByLabel("Typ uw pincode om de beloning op te halen").FillAsync(ResidentPin);

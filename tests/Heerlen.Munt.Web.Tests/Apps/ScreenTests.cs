@@ -31,6 +31,8 @@ public sealed class ScreenTests(WebServer server, Browser browser, ITestOutputHe
         await Check(page, "resident: pay", "resident-pay");
         await AppFlows.Tab(page, "Saldo", "Uw munten");
         await Check(page, "resident: balance and history", "resident-history");
+        await AppFlows.Tab(page, "Beloning", "Beloning ophalen");
+        await Check(page, "resident: reward", "resident-reward");
         await AppFlows.Tab(page, "Ik", "Ik");
         await Check(page, "resident: me", "resident-me");
     }

@@ -160,7 +160,17 @@ export async function loadRewardKit(): Promise<RewardKit> {
 }
 
 /** What the desk needs: the blinded message, base64. */
-export const blindedMessageText = (pending: PendingReward): string => core.toBase64(pending.blindedMessage);
+/**
+ * The code the desk reads: base64 of the blinded message and the first 4 bytes of its SHA-256 (C# RewardTokens.DeskCode),
+ * so a misread code is refused before it is signed and counted as the person's token.
+ */
+export const blindedMessageText = (pending: PendingReward): string => {
+  const check = core.sha256(pending.blindedMessage).subarray(0, 4);
+  const code = new Uint8Array(pending.blindedMessage.length + 4);
+  code.set(pending.blindedMessage);
+  code.set(check, pending.blindedMessage.length);
+  return core.toBase64(code);
+};
 
 /** The RedeemReward body of a finished token. */
 export function redeemBody(pending: PendingReward): Body {
