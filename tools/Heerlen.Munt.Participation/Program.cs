@@ -8,7 +8,13 @@ using Wallet = Heerlen.Munt.Client.Wallet;
 
 // munt-module: a reference participation module. It talks to the server only through the public gRPC API and the client
 // SDK, as a third party's module would. See docs/participation.md.
-return await ModuleCli.RunAsync(args, Console.Out, Console.Error);
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true; // end `serve` cleanly
+    stop.Cancel();
+};
+return await ModuleCli.RunAsync(args, Console.Out, Console.Error, stop.Token);
 
 /// <summary>The commands of <c>munt-module</c>.</summary>
 public static class ModuleCli
@@ -22,6 +28,9 @@ public static class ModuleCli
           issue --dir DIR --person ID --blinded CODE
               sign one blinded token for a person (at most the cap per person; the same code again gets the same answer);
               CODE is what the resident's app shows (base64, with a 4-byte check); prints the answer (base64)
+          serve --dir DIR --secret-file FILE [--listen http://127.0.0.1:5090/]
+              the desk as an HTTP service for a poll's server: POST /issue {"person","code"} → {"answer"}; GET /campaign.
+              Only callers with the secret in FILE (Authorization: Bearer …). Stops with Ctrl-C.
           status --dir DIR
               the campaign as the chain has it, and how many tokens were issued
           close --dir DIR
@@ -50,6 +59,13 @@ public static class ModuleCli
                     var issuer = TokenIssuer.Open(Required("--dir"));
                     byte[] blinded = RewardTokens.ReadDeskCode(Required("--blinded"));
                     output.WriteLine(Convert.ToBase64String(issuer.Issue(Required("--person"), blinded, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+                    return 0;
+                case "serve":
+                    string secret = File.ReadAllText(Required("--secret-file")).Trim();
+                    if (secret.Length < 16) throw new ArgumentException("the secret in --secret-file must be at least 16 characters");
+                    string listen = options.GetValueOrDefault("--listen") ?? "http://127.0.0.1:5090/";
+                    output.WriteLine($"serving campaign {TokenIssuer.Open(Required("--dir")).Terms.Campaign} on {listen}; Ctrl-C stops");
+                    await new PollEndpoint(TokenIssuer.Open(Required("--dir")), secret).ServeAsync(listen, ct);
                     return 0;
                 case "status": await StatusAsync(options, Required, output, ct); return 0;
                 case "close": await CloseAsync(options, Required, output, ct); return 0;

@@ -129,4 +129,52 @@ public sealed class DeskTests : IDisposable
         Assert.Equal("campaign_not_open", Assert.Throws<IssueRefusedException>(() => _desk.Issue("early", Blinded(), Now - 7_200_000)).Code);
         Assert.Empty(_desk.Issued);
     }
+
+    [Fact]
+    public async Task a_polls_server_asks_the_desk_over_http_with_its_secret_and_gets_one_answer_per_panel_member()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        string prefix = $"http://127.0.0.1:{port}/";
+        using var stop = new CancellationTokenSource();
+        var serving = new PollEndpoint(_desk, "a-long-shared-secret-for-the-poll").ServeAsync(prefix, stop.Token);
+        using var http = new HttpClient { BaseAddress = new Uri(prefix) };
+        async Task<(int Status, System.Text.Json.JsonElement Body)> Post(string? secret, object body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "issue") { Content = System.Net.Http.Json.JsonContent.Create(body) };
+            if (secret is not null) request.Headers.Authorization = new("Bearer", secret);
+            using var response = await http.SendAsync(request);
+            return ((int)response.StatusCode, System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
+        }
+
+        var (status, body) = await Post(null, new { person = "panel-1", code = RewardTokens.DeskCode(Blinded()) });
+        Assert.Equal((401, "unauthorised"), (status, body.GetProperty("code").GetString()));
+        Assert.Equal(401, (await Post("wrong-secret-wrong-secret", new { person = "panel-1", code = RewardTokens.DeskCode(Blinded()) })).Status);
+
+        (status, body) = await Post("a-long-shared-secret-for-the-poll", new { person = "panel-1", code = RewardTokens.DeskCode(Blinded()) });
+        Assert.Equal(200, status);
+        Assert.Equal(256, Convert.FromBase64String(body.GetProperty("answer").GetString()!).Length);
+
+        (status, body) = await Post("a-long-shared-secret-for-the-poll", new { person = "PANEL 1", code = RewardTokens.DeskCode(Blinded()) });
+        Assert.Equal((409, "already_issued"), (status, body.GetProperty("code").GetString()));
+        Assert.Contains("al gekregen", body.GetProperty("nl").GetString());
+
+        (status, body) = await Post("a-long-shared-secret-for-the-poll", new { person = "panel-2", code = "niet-base64!" });
+        Assert.Equal((400, "blinded_message_invalid"), (status, body.GetProperty("code").GetString()));
+        (status, _) = await Post("a-long-shared-secret-for-the-poll", new { person = "panel-2" });
+        Assert.Equal(400, status);
+
+        using var campaign = new HttpRequestMessage(HttpMethod.Get, "campaign");
+        campaign.Headers.Authorization = new("Bearer", "a-long-shared-secret-for-the-poll");
+        var terms = System.Text.Json.JsonDocument.Parse(await (await http.SendAsync(campaign)).Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(_desk.Terms.KeyId, terms.GetProperty("keyId").GetString());
+        Assert.Single(_desk.Issued);
+
+        stop.Cancel();
+        await serving;
+    }
 }

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Heerlen.Munt.Client;
+
+namespace Heerlen.Munt.Modules;
+
+/// <summary>
+/// The desk as a small HTTP service, for a poll (the internet panel): the poll's own server — which knows its panel
+/// members and keeps their answers — calls it when an answer came in, with the member's number and the code the member's
+/// app made, and passes the answer back to the app. The module never sees the poll's questions or answers; the poll never
+/// holds the campaign key. Only the poll server may call it (a shared secret), on loopback unless told otherwise.
+/// <list type="bullet">
+/// <item><c>GET /campaign</c>: the campaign id, key id, window and cap (for the poll's "thank you" page).</item>
+/// <item><c>POST /issue</c> <c>{"person": "…", "code": "…"}</c>: 200 <c>{"answer": "…"}</c>; 409 when refused
+/// (<c>already_issued</c>, <c>campaign_not_open</c>, <c>campaign_retired</c>), 400 for a bad request or code, each with
+/// <c>{"code", "nl", "en"}</c>; 401 without the secret.</item>
+/// </list>
+/// </summary>
+public sealed class PollEndpoint(TokenIssuer issuer, string secret, Func<long>? clock = null)
+{
+    /// <summary>Largest request body taken.</summary>
+    public const int BodyBytesMax = 8 * 1024;
+
+    private readonly byte[] _secret = Encoding.UTF8.GetBytes(secret);
+    private readonly Func<long> _clock = clock ?? (() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+    /// <summary>Serves on <paramref name="prefix"/> (e.g. <c>http://127.0.0.1:5090/</c>) until <paramref name="ct"/> is cancelled.</summary>
+    public async Task ServeAsync(string prefix, CancellationToken ct)
+    {
+        using var listener = new HttpListener();
+        listener.Prefixes.Add(prefix);
+        listener.Start();
+        using var stop = ct.Register(listener.Stop);
+        while (!ct.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            _ = Task.Run(() => Handle(context), CancellationToken.None);
+        }
+    }
+
+    private void Handle(HttpListenerContext context)
+    {
+        using var response = context.Response;
+        var (status, body) = Answer(context.Request);
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers["Cache-Control"] = "no-store";
+        response.OutputStream.Write(bytes);
+    }
+
+    private (int Status, object Body) Answer(HttpListenerRequest request)
+    {
+        if (!Authorised(request.Headers["Authorization"])) return (401, Refusal("unauthorised", "Alleen de server van de peiling mag dit vragen.", "Only the poll's server may ask this."));
+        string path = request.Url?.AbsolutePath ?? "";
+        if (request.HttpMethod == "GET" && path == "/campaign")
+            return (200, new { campaign = issuer.Terms.Campaign, keyId = issuer.Terms.KeyId, opensAtMs = issuer.Terms.OpensAtMs, closesAtMs = issuer.Terms.ClosesAtMs, perPersonCap = issuer.Terms.PerPersonCap, retired = issuer.Retired });
+        if (request.HttpMethod != "POST" || path != "/issue") return (404, Refusal("not_found", "Dit adres bestaat niet.", "No such address."));
+        // Bounded whether or not a length was sent (chunked requests have none).
+        var buffer = new byte[BodyBytesMax + 1];
+        int read = 0, n;
+        while (read < buffer.Length && (n = request.InputStream.Read(buffer, read, buffer.Length - read)) > 0) read += n;
+        if (read > BodyBytesMax) return (400, Refusal("invalid_request", "Het verzoek is te groot.", "The request is too large."));
+        IssueRequest? asked;
+        try
+        {
+            asked = JsonSerializer.Deserialize<IssueRequest>(buffer.AsSpan(0, read), new JsonSerializerOptions { PropertyNameCaseInsensitive = true });
+        }
+        catch (JsonException)
+        {
+            asked = null;
+        }
+        if (asked?.Person is null || asked.Code is null) return (400, Refusal("invalid_request", "Geef person en code mee.", "Give person and code."));
+        try
+        {
+            byte[] answer = issuer.Issue(asked.Person, RewardTokens.ReadDeskCode(asked.Code), _clock());
+            return (200, new { answer = Convert.ToBase64String(answer) });
+        }
+        catch (FormatException)
+        {
+            return (400, Refusal("blinded_message_invalid", "De code van de app is geen geldige code.", "The app's code is not a valid code."));
+        }
+        catch (IssueRefusedException e)
+        {
+            return (e.Code is "blinded_message_invalid" or "person_id_invalid" ? 400 : 409, Refusal(e.Code, e.Dutch, e.Message));
+        }
+    }
+
+    private bool Authorised(string? header) =>
+        header is not null && header.StartsWith("Bearer ", StringComparison.Ordinal)
+        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[7..].Trim()), _secret);
+
+    private static object Refusal(string code, string dutch, string english) => new { code, nl = dutch, en = english };
+
+    private sealed record IssueRequest(string? Person, string? Code);
+}
