@@ -71,17 +71,16 @@ public static class RewardTokens
         Convert.ToBase64String([.. blindedMessage, .. System.Security.Cryptography.SHA256.HashData(blindedMessage).AsSpan(0, 4)]);
 
     /// <summary>
-    /// Reads a <see cref="DeskCode"/> back into the blinded message. A code without a matching check is taken as the bare
-    /// blinded message (the signer refuses it if it is not one). Throws <see cref="FormatException"/> if it is not base64.
+    /// Reads a <see cref="DeskCode"/> back into the blinded message. Throws <see cref="FormatException"/> if it is not
+    /// base64 or its check does not match (a misread code): it is never signed.
     /// </summary>
     public static byte[] ReadDeskCode(string code)
     {
         byte[] bytes = Convert.FromBase64String(code.Trim());
-        if (bytes.Length > 4)
-        {
-            byte[] body = bytes[..^4];
-            if (System.Security.Cryptography.SHA256.HashData(body).AsSpan(0, 4).SequenceEqual(bytes.AsSpan(^4))) return body;
-        }
-        return bytes;
+        if (bytes.Length <= 4) throw new FormatException("the desk code is too short");
+        byte[] body = bytes[..^4];
+        return System.Security.Cryptography.SHA256.HashData(body).AsSpan(0, 4).SequenceEqual(bytes.AsSpan(^4))
+            ? body
+            : throw new FormatException("the desk code's check does not match: it was misread");
     }
 }

@@ -44,6 +44,11 @@ public sealed class PollEndpoint(TokenIssuer issuer, string secret, Func<long>? 
             {
                 break;
             }
+            catch (HttpListenerException e)
+            {
+                Console.Error.WriteLine($"munt-module serve: {e.Message}"); // one broken connection; keep serving
+                continue;
+            }
             _ = Task.Run(() => Handle(context), CancellationToken.None);
         }
     }
@@ -51,7 +56,23 @@ public sealed class PollEndpoint(TokenIssuer issuer, string secret, Func<long>? 
     private void Handle(HttpListenerContext context)
     {
         using var response = context.Response;
-        var (status, body) = Answer(context.Request);
+        (int Status, object Body) answer;
+        try
+        {
+            answer = Answer(context.Request);
+        }
+        catch (IOException e)
+        {
+            // The list is locked by another desk for too long, or the disk failed: nothing was signed or noted.
+            Console.Error.WriteLine($"munt-module serve: {e.Message}");
+            answer = (503, Refusal("desk_busy", "De balie kan het nu niet vastleggen. Probeer het zo opnieuw.", "The desk cannot record it now. Try again shortly."));
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"munt-module serve: {e}");
+            answer = (500, Refusal("desk_error", "Er ging iets mis bij de balie. Er is niets ondertekend.", "Something went wrong at the desk. Nothing was signed."));
+        }
+        var (status, body) = answer;
         byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(body);
         response.StatusCode = status;
         response.ContentType = "application/json; charset=utf-8";

@@ -57,13 +57,23 @@ public static class ModuleCli
                 case "create": await CreateAsync(options, Required, output, ct); return 0;
                 case "issue":
                     var issuer = TokenIssuer.Open(Required("--dir"));
-                    byte[] blinded = RewardTokens.ReadDeskCode(Required("--blinded"));
+                    byte[] blinded;
+                    try
+                    {
+                        blinded = RewardTokens.ReadDeskCode(Required("--blinded"));
+                    }
+                    catch (FormatException)
+                    {
+                        throw new IssueRefusedException("blinded_message_invalid", "De code van de app is niet goed gelezen. Scan hem opnieuw.", "The app's code was not read correctly. Scan it again.");
+                    }
                     output.WriteLine(Convert.ToBase64String(issuer.Issue(Required("--person"), blinded, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
                     return 0;
                 case "serve":
                     string secret = File.ReadAllText(Required("--secret-file")).Trim();
                     if (secret.Length < 16) throw new ArgumentException("the secret in --secret-file must be at least 16 characters");
                     string listen = options.GetValueOrDefault("--listen") ?? "http://127.0.0.1:5090/";
+                    if (!Uri.TryCreate(listen, UriKind.Absolute, out var at) || !at.IsLoopback)
+                        error.WriteLine("warning: --listen is not a loopback address; the secret and people's numbers travel unencrypted: put a TLS proxy in front");
                     output.WriteLine($"serving campaign {TokenIssuer.Open(Required("--dir")).Terms.Campaign} on {listen}; Ctrl-C stops");
                     await new PollEndpoint(TokenIssuer.Open(Required("--dir")), secret).ServeAsync(listen, ct);
                     return 0;
@@ -82,7 +92,7 @@ public static class ModuleCli
             error.WriteLine($"{e.Reason}: {e.LocalizedMessage}");
             return 1;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             error.WriteLine(e.Message);
             return 2;

@@ -92,7 +92,7 @@ public sealed class TokenIssuer
             }
             catch (JsonException e)
             {
-                throw new IOException($"{IssuedFile} line {i + 1} is damaged ({e.Message}); repair or restore it before issuing", e);
+                throw new InvalidDataException($"{IssuedFile} line {i + 1} is damaged ({e.Message}); repair or restore it before issuing", e);
             }
         }
         return tokens;
@@ -108,7 +108,8 @@ public sealed class TokenIssuer
         WriteSecret(Path.Combine(folder, KeyFile), key.ExportPkcs8());
         WriteSecret(Path.Combine(folder, SecretFile), RandomNumberGenerator.GetBytes(32));
         var terms = new CampaignTerms(chainId, campaign.ToString(), opensAtMs, closesAtMs, perPersonCap, key.PublicKey.KeyId.ToString());
-        File.WriteAllText(Path.Combine(folder, TermsFile), JsonSerializer.Serialize(terms));
+        WriteSecret(Path.Combine(folder, TermsFile), Encoding.UTF8.GetBytes(JsonSerializer.Serialize(terms)));
+        WriteSecret(Path.Combine(folder, IssuedFile), []);
         return (new TokenIssuer(folder, terms), key.PublicKey);
     }
 
@@ -165,11 +166,12 @@ public sealed class TokenIssuer
     }
 
     /// <summary>
-    /// The form a person's id is counted in: Unicode NFKC, upper case, without spaces, dots, hyphens and slashes, so
-    /// "nl-123", "NL 123" and "ＮＬ-123" are one person. Leading zeros stay: whether they matter is the id scheme's business.
+    /// The form a person's id is counted in: Unicode NFKC, upper case, letters and digits only (no spaces, dashes of any
+    /// kind, dots, slashes, invisible characters), so "nl-123", "NL 123", "ＮＬ-123" and "NL‐123" are one person. Leading
+    /// zeros stay: whether they matter is the id scheme's business.
     /// </summary>
     public static string NormalisePerson(string? personId) =>
-        string.Concat((personId ?? "").Normalize(NormalizationForm.FormKC).ToUpperInvariant().Where(c => !char.IsWhiteSpace(c) && c is not ('-' or '.' or '/')));
+        string.Concat((personId ?? "").Normalize(NormalizationForm.FormKC).ToUpperInvariant().Where(char.IsLetterOrDigit));
 
     private FileStream OpenListExclusively()
     {
@@ -226,5 +228,6 @@ public sealed class TokenIssuer
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         using var stream = new FileStream(path, options);
         stream.Write(bytes);
+        stream.Flush(flushToDisk: true); // all on disk before the campaign goes on the chain
     }
 }

@@ -66,8 +66,9 @@ public static class RewardToken
     /// Why the ledger refuses <paramref name="key"/> as a campaign key, or null. Beyond the encoding's own rules
     /// (<see cref="RsaBlindPublicKey.Decode"/>): the exponent is 65537, so a hand-in never costs more than one small RSA
     /// operation; and the modulus is not one whose private key anyone can work out from the public one — not a prime, not
-    /// a perfect power, no factor below 2^16. (A module can still make a key it knows is weak; the issuer trusts a module
-    /// with its campaign's money anyway. These tests stop a key that lets <i>everyone</i> forge tokens.) Deterministic:
+    /// a perfect power, no factor below 2^16. (A module can still make a key it knows is weak — e.g. a product of several
+    /// ~100-bit primes passes these tests; the issuer trusts a module with its campaign's money anyway. These tests stop
+    /// the obvious keys that would let <i>everyone</i> forge tokens, made by mistake.) Deterministic:
     /// Miller-Rabin with the first twelve primes as fixed bases.
     /// </summary>
     public static string? CampaignKeyProblem(RsaBlindPublicKey key)

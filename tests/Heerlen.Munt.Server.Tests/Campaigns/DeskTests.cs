@@ -29,7 +29,7 @@ public sealed class DeskTests : IDisposable
     {
         _desk.Issue("NL-123", Blinded(), Now);
 
-        foreach (string again in new[] { "nl-123", "NL 123", " NL.123 ", "ＮＬ-123", "nl/123" })
+        foreach (string again in new[] { "nl-123", "NL 123", " NL.123 ", "ＮＬ-123", "nl/123", "NL\u2010123", "NL\u2212123", "NL\u200B123" })
             Assert.Equal("already_issued", Assert.Throws<IssueRefusedException>(() => _desk.Issue(again, Blinded(), Now)).Code);
         _desk.Issue("NL-124", Blinded(), Now);
         Assert.Equal(2, _desk.Issued.Count);
@@ -54,9 +54,11 @@ public sealed class DeskTests : IDisposable
         char[] chars = deskCode.ToCharArray();
         chars[10] = chars[10] == 'A' ? 'B' : 'A'; // one character misread
 
-        byte[] misread = RewardTokens.ReadDeskCode(new string(chars));
+        Assert.Throws<FormatException>(() => RewardTokens.ReadDeskCode(new string(chars)));
+        Assert.Throws<FormatException>(() => RewardTokens.ReadDeskCode(Convert.ToBase64String(Blinded()))); // no check at all
 
-        Assert.Equal("blinded_message_invalid", Assert.Throws<IssueRefusedException>(() => _desk.Issue("panel-8", misread, Now)).Code);
+        // A blinded message that is not one for this key (too long) is refused by the desk, and not counted.
+        Assert.Equal("blinded_message_invalid", Assert.Throws<IssueRefusedException>(() => _desk.Issue("panel-8", new byte[300], Now)).Code);
         Assert.Empty(_desk.Issued);
         _desk.Issue("panel-8", RewardTokens.ReadDeskCode(deskCode), Now);
     }
@@ -173,6 +175,12 @@ public sealed class DeskTests : IDisposable
         var terms = System.Text.Json.JsonDocument.Parse(await (await http.SendAsync(campaign)).Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(_desk.Terms.KeyId, terms.GetProperty("keyId").GetString());
         Assert.Single(_desk.Issued);
+
+        // A damaged list stops the desk with a clear error, never a 200 without an answer, and signs nothing.
+        string list = Path.Combine(_folder, "issued.jsonl");
+        File.WriteAllText(list, "{broken\n" + File.ReadAllText(list));
+        (status, body) = await Post("a-long-shared-secret-for-the-poll", new { person = "panel-3", code = RewardTokens.DeskCode(Blinded()) });
+        Assert.Equal((500, "desk_error"), (status, body.GetProperty("code").GetString()));
 
         stop.Cancel();
         await serving;

@@ -56,7 +56,7 @@ public sealed class RewardTests(WebServer server, Browser browser, ITestOutputHe
     private static async Task<string> AskForAVoucher(IPage phone, CampaignId campaign, string keyId, string name, string reward)
     {
         await phone.GetByLabel("Code van de actie").FillAsync(campaign.ToString());
-        await phone.GetByLabel("Sleutelcode (hoeft niet)").FillAsync(keyId.ToUpperInvariant());
+        await phone.GetByLabel("Sleutelcode", new() { Exact = true }).FillAsync(keyId.ToUpperInvariant());
         await phone.GetByRole(AriaRole.Button, new() { Name = "Zoek de actie" }).ClickAsync();
         await Assertions.Expect(phone.GetByRole(AriaRole.Heading, new() { Name = "Deze actie", Level = 1 })).ToBeVisibleAsync(new() { Timeout = AppFlows.ChainWaitMs });
         await Assertions.Expect(phone.GetByText(name)).ToBeVisibleAsync();
@@ -91,7 +91,7 @@ public sealed class RewardTests(WebServer server, Browser browser, ITestOutputHe
         await phone.GetByRole(AriaRole.Button, new() { Name = "Zoek de actie" }).ClickAsync();
         await Assertions.Expect(phone.GetByRole(AriaRole.Alert).Filter(new() { HasText = "De code van een actie heeft 32 tekens" })).ToBeVisibleAsync();
         await phone.GetByLabel("Code van de actie").FillAsync(campaign.ToString());
-        await phone.GetByLabel("Sleutelcode (hoeft niet)").FillAsync(new string('7', 64));
+        await phone.GetByLabel("Sleutelcode", new() { Exact = true }).FillAsync(new string('7', 64));
         await phone.GetByRole(AriaRole.Button, new() { Name = "Zoek de actie" }).ClickAsync();
         await Assertions.Expect(phone.GetByRole(AriaRole.Alert).Filter(new() { HasText = "niet de sleutel die de balie toont" })).ToBeVisibleAsync(new() { Timeout = AppFlows.ChainWaitMs });
 

@@ -20,8 +20,8 @@ const T = dict(
     intro: 'Deed u mee aan een actie van de gemeente, bijvoorbeeld stemmen of een enquête? Dan kunt u een beloning krijgen. De balie geeft u de code van de actie.',
     code: 'Code van de actie',
     codeHint: '32 tekens: cijfers en de letters a tot f. U ziet de code bij de balie.',
-    keyId: 'Sleutelcode (hoeft niet)',
-    keyIdHint: 'Staat bij de balie onder de code. Typ hem om zeker te weten dat u de echte actie hebt.',
+    keyId: 'Sleutelcode',
+    keyIdHint: 'Staat bij de balie onder de code. Zo weet de app zeker dat u de echte actie hebt.',
     find: 'Zoek de actie',
     badCode: 'Deze code klopt niet. De code van een actie heeft 32 tekens: cijfers en de letters a tot f.',
     badKeyId: 'Deze sleutelcode klopt niet. Hij heeft 64 tekens: cijfers en de letters a tot f.',
@@ -71,8 +71,8 @@ const T = dict(
     intro: 'Did you take part in a campaign of the municipality, for example voting or a survey? Then you can get a reward. The desk gives you the code of the campaign.',
     code: 'Campaign code',
     codeHint: '32 characters: digits and the letters a to f. You see the code at the desk.',
-    keyId: 'Key code (optional)',
-    keyIdHint: 'Shown at the desk below the code. Type it to be sure you have the real campaign.',
+    keyId: 'Key code',
+    keyIdHint: 'Shown at the desk below the code. It lets the app be sure you have the real campaign.',
     find: 'Find the campaign',
     badCode: 'This code is not right. A campaign code has 32 characters: digits and the letters a to f.',
     badKeyId: 'This key code is not right. It has 64 characters: digits and the letters a to f.',
@@ -203,7 +203,7 @@ async function lookUp(kit: RewardKit, code: string, keyId: string): Promise<{ ca
   } catch {
     throw new ApiError('campaign_key_invalid', T('keyInvalid'));
   }
-  if (keyId && keyId !== key.keyId) throw new ApiError('campaign_key_mismatch', T('keyMismatch'));
+  if (keyId !== key.keyId) throw new ApiError('campaign_key_mismatch', T('keyMismatch'));
   return { campaign, key };
 }
 
@@ -228,7 +228,8 @@ function Start(props: { actor: Actor; kit: RewardKit; onCampaign: (c: CampaignJs
     const cleanKey = keyId.replace(/[\s-]/g, '').toLowerCase();
     const found: typeof errors = {};
     if (!/^[0-9a-f]{32}$/.test(cleanCode)) found.code = T('badCode');
-    if (cleanKey && !/^[0-9a-f]{64}$/.test(cleanKey)) found.keyId = T('badKeyId');
+    // Required (found in review): with another key from a dishonest server, the desk's answer could never be unblinded.
+    if (!/^[0-9a-f]{64}$/.test(cleanKey)) found.keyId = T('badKeyId');
     setErrors(found);
     if (found.code || found.keyId) return;
     setBusy(true);
