@@ -35,6 +35,9 @@ const T = dict(
     pendingCode: 'Actie {code}',
     continue: 'Ga verder',
     remove: 'Verwijder',
+    removeSure: 'Zeker weten? Heeft de balie al getekend, dan krijgt u voor deze actie geen nieuwe bon.',
+    removeYes: 'Ja, verwijder',
+    removeNo: 'Nee, bewaar',
     campaignTitle: 'Deze actie',
     name: 'Naam',
     noName: 'Deze actie heeft geen naam in de app. Zo blijft geheim waar u aan meedeed.',
@@ -86,6 +89,9 @@ const T = dict(
     pendingCode: 'Campaign {code}',
     continue: 'Continue',
     remove: 'Remove',
+    removeSure: 'Are you sure? If the desk has already signed, you will not get another voucher for this campaign.',
+    removeYes: 'Yes, remove',
+    removeNo: 'No, keep it',
     campaignTitle: 'This campaign',
     name: 'Name',
     noName: 'This campaign has no name in the app. That way it stays secret what you took part in.',
@@ -247,6 +253,9 @@ function Start(props: { actor: Actor; kit: RewardKit; onCampaign: (c: CampaignJs
     }
   };
 
+  // Removing a waiting voucher asks first (found in review): if the desk signed already, the person gets no second one.
+  const [confirming, setConfirming] = useState<string | null>(null);
+
   const resume = async (item: { stored: StoredReward; pending: PendingReward }) => {
     setErrors({});
     try {
@@ -275,19 +284,31 @@ function Start(props: { actor: Actor; kit: RewardKit; onCampaign: (c: CampaignJs
                     <button type="button" onClick={() => resume(item)}>
                       {T('continue')}
                     </button>
-                    {!item.pending.signature && (
-                      <button
-                        type="button"
-                        class="secondary"
-                        onClick={async () => {
-                          await deleteReward(item.stored.id);
-                          await reload();
-                        }}
-                      >
+                    {!item.pending.signature && confirming !== item.stored.id && (
+                      <button type="button" class="secondary" onClick={() => setConfirming(item.stored.id)}>
                         {T('remove')}
                       </button>
                     )}
                   </div>
+                  {confirming === item.stored.id && (
+                    <div class="actions" role="group" aria-label={T('remove')}>
+                      <p role="alert">{T('removeSure')}</p>
+                      <button
+                        type="button"
+                        class="secondary"
+                        onClick={async () => {
+                          setConfirming(null);
+                          await deleteReward(item.stored.id);
+                          await reload();
+                        }}
+                      >
+                        {T('removeYes')}
+                      </button>
+                      <button type="button" onClick={() => setConfirming(null)}>
+                        {T('removeNo')}
+                      </button>
+                    </div>
+                  )}
                 </li>
               ))}
             </ul>
