@@ -12,19 +12,26 @@ public sealed partial class CliTests
         return (code, output.ToString(), error.ToString());
     }
 
-    [Fact]
-    public async Task a_module_opens_a_campaign_an_officer_funds_it_and_a_resident_gets_the_reward_with_a_voucher_signed_at_the_desk()
+    /// <summary>A new module account (the issuer grants the role), and a campaign it opens with munt-module in a fresh folder.</summary>
+    private async Task<(string Desk, (int Code, string Output, string Error) Created)> NewCampaignAsync(params string[] terms)
     {
-        // The issuer makes a module account; the module (munt-module) opens the campaign with its own key.
         string moduleWords = Path.Combine(_scratch, "module.txt");
         string module = Json(Ok(await MuntAsync("--json", "new-wallet", "--out", moduleWords)).Output).GetProperty("account").GetString()!;
         Ok(await MuntAsync("--phrase-file", moduleWords, "open"));
         Ok(await MuntAsync("--as", "issuer", "grant", module, "module"));
         string desk = Path.Combine(_scratch, "desk");
         var now = DateTimeOffset.UtcNow;
-        var created = await ModuleAsync("create", "--dir", desk, "--server", fixture.Server.GrpcUrl, "--phrase-file", moduleWords, "--budget", DemoCommunity.Budget,
-            "--reward", "1,00", "--opens", now.AddMinutes(-1).ToString("O"), "--closes", now.AddDays(30).ToString("O"), "--name", "panel-vraag-12", "--bits", "2048");
+        var created = await ModuleAsync(["create", "--dir", desk, "--server", fixture.Server.GrpcUrl, "--phrase-file", moduleWords, "--budget", DemoCommunity.Budget,
+            "--opens", now.AddMinutes(-1).ToString("O"), "--closes", now.AddDays(30).ToString("O"), "--bits", "2048", .. terms]);
         Assert.True(created.Code == 0, created.Error);
+        return (desk, created);
+    }
+
+    [Fact]
+    public async Task a_module_opens_a_campaign_an_officer_funds_it_and_a_resident_gets_the_reward_with_a_voucher_signed_at_the_desk()
+    {
+        // The issuer makes a module account; the module (munt-module) opens the campaign with its own key.
+        var (desk, created) = await NewCampaignAsync("--reward", "1,00", "--name", "panel-vraag-12");
         var terms = TokenIssuer.Open(desk).Terms;
         Assert.Contains(terms.Campaign, created.Output);
         Assert.Contains(terms.KeyId, created.Output);
@@ -58,14 +65,7 @@ public sealed partial class CliTests
     [Fact]
     public async Task a_voucher_request_against_another_key_id_is_refused_before_the_desk_sees_anything()
     {
-        string moduleWords = Path.Combine(_scratch, "module.txt");
-        string module = Json(Ok(await MuntAsync("--json", "new-wallet", "--out", moduleWords)).Output).GetProperty("account").GetString()!;
-        Ok(await MuntAsync("--phrase-file", moduleWords, "open"));
-        Ok(await MuntAsync("--as", "issuer", "grant", module, "module"));
-        string desk = Path.Combine(_scratch, "desk");
-        var now = DateTimeOffset.UtcNow;
-        Assert.Equal(0, (await ModuleAsync("create", "--dir", desk, "--server", fixture.Server.GrpcUrl, "--phrase-file", moduleWords, "--budget", DemoCommunity.Budget,
-            "--reward", "1.00", "--opens", now.ToString("O"), "--closes", now.AddDays(1).ToString("O"), "--sensitive", "--bits", "2048")).Code);
+        var (desk, _) = await NewCampaignAsync("--reward", "1.00", "--sensitive");
         string campaign = TokenIssuer.Open(desk).Terms.Campaign;
         string pendingFile = Path.Combine(_scratch, "voucher.json");
 
