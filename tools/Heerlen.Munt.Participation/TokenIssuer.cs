@@ -49,6 +49,13 @@ public sealed class TokenIssuer
     private const string KeyFile = "key.pk8", SecretFile = "person-secret", TermsFile = "campaign.json", IssuedFile = "issued.jsonl";
     private static readonly SecureRandom Random = new();
     private readonly string _folder;
+    // What this desk has read of the issued list (always up to a line's end), and the tokens it holds per person hash. Only
+    // the part another desk appended since is read under the lock, so an issue costs the same on the 60,000th voter as on
+    // the first (found in review: re-reading the whole list made a campaign quadratic).
+    private readonly Dictionary<string, List<string>> _byPerson = new(StringComparer.Ordinal);
+    private long _readUpTo;
+    private RsaBlindPrivateKey? _key;
+
     private TokenIssuer(string folder, CampaignTerms terms)
     {
         _folder = folder;
@@ -137,16 +144,12 @@ public sealed class TokenIssuer
         if (Retired) throw new IssueRefusedException("campaign_retired", "Deze actie is gesloten; de sleutel is vernietigd.", "This campaign is closed; its key was destroyed.");
         string person = PersonHash(normalised);
         string blindedHash = Convert.ToHexStringLower(SHA256.HashData(blindedMessage));
-        byte[] content = new byte[list.Length];
-        list.ReadExactly(content);
-        // A last line without its newline was being written when the desk stopped (its answer never left): cut it off.
-        int kept = content.AsSpan().LastIndexOf((byte)'\n') + 1;
-        if (kept < content.Length) list.SetLength(kept);
-        var issued = Parse(Encoding.UTF8.GetString(content, 0, kept)).Where(t => t.Person == person).ToList();
-        bool again = issued.Any(t => t.BlindedHash == blindedHash);
+        CatchUp(list);
+        var issued = _byPerson.TryGetValue(person, out var hashes) ? hashes : [];
+        bool again = issued.Contains(blindedHash);
         if (!again && issued.Count >= Terms.PerPersonCap)
             throw new IssueRefusedException("already_issued", "Deze persoon heeft de bon voor deze actie al gekregen.", "This person already got the voucher for this campaign.");
-        var key = RsaBlindPrivateKey.ImportPkcs8(File.ReadAllBytes(Path.Combine(_folder, KeyFile)));
+        var key = _key ??= RsaBlindPrivateKey.ImportPkcs8(File.ReadAllBytes(Path.Combine(_folder, KeyFile)));
         byte[] signature;
         try
         {
@@ -159,10 +162,46 @@ public sealed class TokenIssuer
         if (again) return signature; // the same answer as before (RSA signing is deterministic); nothing new to note
         // On disk before the answer leaves: a crash after this costs the person a token, never gives one twice.
         var record = new IssuedToken(person, DateTimeOffset.FromUnixTimeMilliseconds(nowMs).UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), blindedHash);
+        byte[] line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record) + "\n");
         list.Seek(0, SeekOrigin.End);
-        list.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record) + "\n"));
+        list.Write(line);
         list.Flush(flushToDisk: true);
+        Note(record);
+        _readUpTo += line.Length;
         return signature;
+    }
+
+    /// <summary>
+    /// Reads what other desks appended since this one last looked (under the exclusive lock). A last line without its newline
+    /// was being written when a desk stopped (its answer never left): it is cut off. A list that shrank or no longer lines up
+    /// with what was read (edited by hand) is read again from the start.
+    /// </summary>
+    private void CatchUp(FileStream list)
+    {
+        if (_readUpTo > list.Length || (_readUpTo > 0 && !EndsLineAt(list, _readUpTo)))
+        {
+            _byPerson.Clear();
+            _readUpTo = 0;
+        }
+        byte[] chunk = new byte[list.Length - _readUpTo];
+        list.Seek(_readUpTo, SeekOrigin.Begin);
+        list.ReadExactly(chunk);
+        int kept = chunk.AsSpan().LastIndexOf((byte)'\n') + 1;
+        if (kept < chunk.Length) list.SetLength(_readUpTo + kept);
+        foreach (var token in Parse(Encoding.UTF8.GetString(chunk, 0, kept))) Note(token);
+        _readUpTo += kept;
+    }
+
+    private static bool EndsLineAt(FileStream list, long position)
+    {
+        list.Seek(position - 1, SeekOrigin.Begin);
+        return list.ReadByte() == '\n';
+    }
+
+    private void Note(IssuedToken token)
+    {
+        if (!_byPerson.TryGetValue(token.Person, out var hashes)) _byPerson[token.Person] = hashes = [];
+        hashes.Add(token.BlindedHash);
     }
 
     /// <summary>
@@ -199,6 +238,7 @@ public sealed class TokenIssuer
     public void Retire()
     {
         using var list = OpenListExclusively(); // not while a desk is issuing
+        _key = null;
         {
             foreach (var name in new[] { KeyFile, SecretFile })
             {
