@@ -221,6 +221,9 @@ public class RsaBlindSignaturesTests(RsaBlindTestKeys keys) : IClassFixture<RsaB
 
     private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 
+    private static bool BelowModulus(ReadOnlySpan<byte> value, RsaBlindPublicKey key) =>
+        new BigInteger(1, value.ToArray()).CompareTo(new BigInteger(1, key.Modulus.ToArray())) < 0;
+
     private byte[] SignFresh(RsaBlindPrivateKey key, byte[] prepared, RsaBlindVariant variant)
     {
         var blinding = RsaBlindSignatures.Blind(key.PublicKey, prepared, variant, Rng);
@@ -277,8 +280,15 @@ public class RsaBlindSignaturesTests(RsaBlindTestKeys keys) : IClassFixture<RsaB
         Assert.True(RsaBlindSignatures.Verify(keys.Other.PublicKey, prepared, signature, variant));
         Assert.False(RsaBlindSignatures.Verify(keys.Signer.PublicKey, prepared, signature, variant));
 
-        // A blind signature from the wrong signer does not finalize.
+        // A blind signature from the wrong signer does not finalize. The wrong signer refuses a
+        // blinded message that is not below its own modulus, so blind again until it is below
+        // (each try has a fair chance; the two moduli differ only in their random bits).
         var blinding = RsaBlindSignatures.Blind(keys.Signer.PublicKey, prepared, variant, Rng);
+        for (int tries = 0; !BelowModulus(blinding.BlindedMessage, keys.Other.PublicKey) && tries < 64; tries++)
+        {
+            Assert.Throws<ArgumentException>(() => RsaBlindSignatures.BlindSign(keys.Other, blinding.BlindedMessage, Rng));
+            blinding = RsaBlindSignatures.Blind(keys.Signer.PublicKey, prepared, variant, Rng);
+        }
         byte[] wrongSigner = RsaBlindSignatures.BlindSign(keys.Other, blinding.BlindedMessage, Rng);
         Assert.Throws<CryptographicException>(() => RsaBlindSignatures.Finalize(keys.Signer.PublicKey, prepared, wrongSigner, blinding.Inverse, variant));
     }
