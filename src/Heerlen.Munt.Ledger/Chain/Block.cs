@@ -61,10 +61,10 @@ public sealed class Block
     public Hash32 Hash { get; }
 
     /// <summary>Seals a block with the operator's key.</summary>
-    public static Block Seal(long number, long firstHeight, long treeSize, Hash32 root, Hash32 previousBlockHash, long sealedAtMs, SigningKey operatorKey)
+    public static Block Seal(long number, long firstHeight, long treeSize, Hash32 root, Hash32 previousBlockHash, long sealedAtMs, SigningKey operatorKey, ReadOnlySpan<byte> auxRand32 = default)
     {
         Hash32 hash = ComputeHash(number, firstHeight, treeSize, root, previousBlockHash, sealedAtMs);
-        return new Block(number, firstHeight, treeSize, root, previousBlockHash, sealedAtMs, operatorKey.Sign(hash.Span));
+        return new Block(number, firstHeight, treeSize, root, previousBlockHash, sealedAtMs, operatorKey.Sign(hash.Span, auxRand32));
     }
 
     /// <summary>True if <paramref name="operatorKey"/> signed this block.</summary>

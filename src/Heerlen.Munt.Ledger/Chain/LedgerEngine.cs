@@ -75,6 +75,12 @@ public sealed class LedgerEngine
     /// <summary>The current state (read it; never change it).</summary>
     public LedgerState State { get; }
 
+    /// <summary>
+    /// Where the auxiliary randomness of block signatures (BIP340 aux_rand) comes from; null: fresh from the system.
+    /// A seam for the deterministic simulation, which gives a seeded source so that a run replays byte for byte.
+    /// </summary>
+    public System.Security.Cryptography.RandomNumberGenerator? SealRandomness { get; set; }
+
     /// <summary>Every entry, by height (empty in durable mode).</summary>
     public IReadOnlyList<Entry> Entries => _entries;
 
@@ -138,7 +144,7 @@ public sealed class LedgerEngine
     {
         if (_frontier.Size == CoveredSize) return null;
         long sealedAt = Math.Max(nowMs, Math.Max(State.LastTimestampMs, _lastSealMs));
-        var block = Block.Seal(_lastBlock is null ? 0 : _lastBlock.Number + 1, CoveredSize, _frontier.Size, _frontier.Root(), _lastBlock?.Hash ?? Hash32.Zero, sealedAt, _operatorKey);
+        var block = Block.Seal(_lastBlock is null ? 0 : _lastBlock.Number + 1, CoveredSize, _frontier.Size, _frontier.Root(), _lastBlock?.Hash ?? Hash32.Zero, sealedAt, _operatorKey, SealAux());
         if (_durable) _newBlocks.Add(block);
         else _blocks.Add(block);
         _lastBlock = block;
@@ -147,6 +153,14 @@ public sealed class LedgerEngine
     }
 
     private long CoveredSize => _lastBlock?.TreeSize ?? 0;
+
+    private byte[]? SealAux()
+    {
+        if (SealRandomness is not { } source) return null;
+        var aux = new byte[32];
+        source.GetBytes(aux);
+        return aux;
+    }
 
     private Hash32? HashAt(long height)
     {

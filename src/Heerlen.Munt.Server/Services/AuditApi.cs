@@ -3,6 +3,7 @@ using Heerlen.Munt.Contracts.V1;
 using Heerlen.Munt.Ledger.Chain;
 using Heerlen.Munt.Server.Api;
 using Heerlen.Munt.Server.Chain;
+using Heerlen.Munt.Storage.Chain;
 
 namespace Heerlen.Munt.Server.Services;
 

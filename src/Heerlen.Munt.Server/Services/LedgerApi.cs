@@ -8,6 +8,7 @@ using Heerlen.Munt.Ledger.Crypto;
 using Heerlen.Munt.Server.Api;
 using Heerlen.Munt.Server.Chain;
 using Heerlen.Munt.Storage;
+using Heerlen.Munt.Storage.Chain;
 using Microsoft.Extensions.Options;
 
 namespace Heerlen.Munt.Server.Services;

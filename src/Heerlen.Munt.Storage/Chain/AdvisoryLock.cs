@@ -14,7 +14,7 @@ namespace Heerlen.Munt.Storage.Chain;
 /// lock when its session ends; TCP keepalives on the lock's session make it notice a client that vanished. Needs a
 /// direct connection or session pooling (not PgBouncer's transaction pooling).
 /// </summary>
-internal sealed class AdvisoryLock : IAsyncDisposable
+internal sealed class AdvisoryLock : IWriterLock
 {
     private readonly NpgsqlConnection _connection;
     private readonly long _key;

@@ -54,7 +54,7 @@ public sealed record LoadSummary(bool Intact, long EntriesVerified, long BlocksV
 public static class ChainLoader
 {
     /// <summary>Loads and verifies the chain in <paramref name="store"/>; <paramref name="onVerifiedEntry"/> hears each entry that passed, in height order.</summary>
-    public static async Task<LoadedChain> LoadAsync(ChainStore store, ISchnorrVerifier verifier, int pageSize = 4096, CancellationToken ct = default, Action<Entry>? onVerifiedEntry = null)
+    public static async Task<LoadedChain> LoadAsync(IChainStore store, ISchnorrVerifier verifier, int pageSize = 4096, CancellationToken ct = default, Action<Entry>? onVerifiedEntry = null)
     {
         var clock = Stopwatch.StartNew();
         IReadOnlyList<(long Version, BlockSealed Block)> storedBlocks;
@@ -161,10 +161,16 @@ public static class ChainLoader
         return readable;
     }
 
+    /// <summary>
+    /// Signature checks run on the thread pool whatever scheduler the caller is on (a simulation's single thread would
+    /// otherwise be asked to run the parallel parts it is blocked waiting for); the checks are pure, so the result is the same.
+    /// </summary>
+    private static readonly ParallelOptions OnThreadPool = new() { TaskScheduler = TaskScheduler.Default };
+
     private static VerificationReport? CheckPage(ChainReplay replay, IReadOnlyList<(long Version, EntryRecorded Entry)> page, string chainId, ISchnorrVerifier verifier, Action<Entry>? onVerifiedEntry)
     {
         var prepared = new PreparedEntry[page.Count];
-        Parallel.For(0, page.Count, i => prepared[i] = PreparedEntry.Prepare(page[i].Entry.Entry, chainId, verifier));
+        Parallel.For(0, page.Count, OnThreadPool, i => prepared[i] = PreparedEntry.Prepare(page[i].Entry.Entry, chainId, verifier));
         for (int i = 0; i < page.Count; i++)
         {
             var (version, stored) = page[i];

@@ -9,7 +9,7 @@ namespace Heerlen.Munt.Storage.Chain;
 /// expected stream version, so that a second writer can never fork the chain — its transaction fails and
 /// nothing of it is stored. Inline projections are written in the same transaction.
 /// </summary>
-public sealed class ChainStore(IDocumentStore store, string chainId)
+public sealed class ChainStore(IDocumentStore store, string chainId) : IChainStore
 {
     /// <summary>The chain this store holds.</summary>
     public string ChainId { get; } = chainId;
@@ -39,6 +39,10 @@ public sealed class ChainStore(IDocumentStore store, string chainId)
         if (others.Count > 0)
             throw new StorageException(StorageErrorCode.Unexpected, $"this database already holds the chain '{others[0]["entries:".Length..]}'; give the chain '{ChainId}' a database of its own");
     }
+
+    /// <inheritdoc/>
+    public async Task<IWriterLock> AcquireWriterLockAsync(TimeSpan wait, CancellationToken ct = default) =>
+        await AdvisoryLock.AcquireAsync(Documents, AdvisoryLock.WriterOf(ChainId), $"another server is writing the chain '{ChainId}'", wait, ct);
 
     /// <summary>
     /// Appends a batch of entries and blocks in one transaction. <paramref name="entriesBefore"/> and
@@ -77,43 +81,12 @@ public sealed class ChainStore(IDocumentStore store, string chainId)
     }
 
     /// <summary>
-    /// Reads stored entries in version order from <paramref name="fromHeight"/>, a page at a time. Each item carries the
-    /// stream version PostgreSQL holds, so a loader can check it against the height inside the entry.
-    /// </summary>
-    public async IAsyncEnumerable<(long Version, EntryRecorded Entry)> ReadEntriesAsync(long fromHeight = 0, int pageSize = 2000, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
-    {
-        long after = fromHeight; // versions are height + 1
-        while (true)
-        {
-            var page = await ReadEntryPageAsync(after, pageSize, ct);
-            foreach (var item in page)
-            {
-                yield return item;
-                after = Math.Max(after, item.Version);
-            }
-            if (page.Count < pageSize) yield break;
-        }
-    }
-
-    /// <summary>
     /// Up to <paramref name="pageSize"/> stored entries with a stream version above <paramref name="afterVersion"/>, in
     /// version order. A row that cannot be read as an entry event throws <see cref="StorageException"/> with
     /// <see cref="StorageErrorCode.StoredDataUnreadable"/>; a database error throws its own code.
     /// </summary>
     public Task<IReadOnlyList<(long Version, EntryRecorded Entry)>> ReadEntryPageAsync(long afterVersion, int pageSize, CancellationToken ct = default) =>
         ReadPageAsync<EntryRecorded>(ChainStreams.Entries(ChainId), afterVersion, pageSize, ct);
-
-    /// <summary>Every stored block, in version order, with its stream version.</summary>
-    public async Task<IReadOnlyList<(long Version, BlockSealed Block)>> ReadBlocksAsync(CancellationToken ct = default)
-    {
-        var blocks = new List<(long Version, BlockSealed Block)>();
-        while (true)
-        {
-            var page = await ReadBlockPageAsync(blocks.Count > 0 ? blocks[^1].Version : 0, 2000, ct);
-            blocks.AddRange(page);
-            if (page.Count < 2000) return blocks;
-        }
-    }
 
     /// <summary>Up to <paramref name="pageSize"/> stored blocks with a stream version above <paramref name="afterVersion"/>, in version order.</summary>
     public Task<IReadOnlyList<(long Version, BlockSealed Block)>> ReadBlockPageAsync(long afterVersion, int pageSize, CancellationToken ct = default) =>
@@ -160,38 +133,6 @@ public sealed class ChainStore(IDocumentStore store, string chainId)
         {
             throw StorageErrors.Translate(e);
         }
-    }
-
-    /// <summary>The stored blocks, decoded, in order; a block that cannot be decoded ends the list (the verifier then reports it).</summary>
-    public async Task<IReadOnlyList<Block>> ReadDecodedBlocksAsync(CancellationToken ct = default)
-    {
-        var blocks = new List<Block>();
-        foreach (var (_, stored) in await ReadBlocksAsync(ct))
-        {
-            if (!Block.TryDecode(stored.Block, out var block, out _)) break;
-            blocks.Add(block!);
-        }
-        return blocks;
-    }
-
-    /// <summary>
-    /// Verifies the stored bytes with the ledger core's verifier alone, as an auditor would: entries streamed in
-    /// version order, the derived columns and facts ignored. (Start-up, <see cref="ChainLoader"/>, checks those too.)
-    /// </summary>
-    public async Task<VerificationReport> VerifyAsync(ISchnorrVerifier verifier, CancellationToken ct = default)
-    {
-        var replay = new ChainReplay(ChainId, verifier, await ReadDecodedBlocksAsync(ct));
-        await foreach (var (_, stored) in ReadEntriesAsync(0, 2000, ct))
-            if (replay.Check(stored.Entry) is { } failure) return failure;
-        return replay.Finish();
-    }
-
-    /// <summary>The stored entry at a height, or null.</summary>
-    public async Task<EntryRecorded?> ReadEntryAsync(long height, CancellationToken ct = default)
-    {
-        await foreach (var (_, e) in ReadEntriesAsync(height, 1, ct))
-            return e.Height == height ? e : null;
-        return null;
     }
 
     /// <summary>

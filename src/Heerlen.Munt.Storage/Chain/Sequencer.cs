@@ -42,6 +42,17 @@ public sealed record SequencerOptions
 
     /// <summary>How long start-up waits for the lock of a writer that just died to be released.</summary>
     public TimeSpan WriterLockWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Where the writer loop and its continuations run; null: the thread pool. A seam for the deterministic simulation
+    /// (tests/Heerlen.Munt.Storage.Tests/Simulation), which runs everything on one thread in an order chosen by a seed.
+    /// With a scheduler given, the queue also wakes the loop on the caller's thread instead of the thread pool's, so
+    /// nothing happens outside the scheduler's sight.
+    /// </summary>
+    public TaskScheduler? Scheduler { get; init; }
+
+    /// <summary>Where the auxiliary randomness of block signatures comes from; null: the system. A seam for the simulation.</summary>
+    public System.Security.Cryptography.RandomNumberGenerator? Randomness { get; init; }
 }
 
 /// <summary>
@@ -58,7 +69,7 @@ public sealed record SequencerOptions
 /// </summary>
 public sealed class Sequencer : IAsyncDisposable
 {
-    private readonly ChainStore _store;
+    private readonly IChainStore _store;
     private readonly SigningKey _operatorKey;
     private readonly ISchnorrVerifier _verifier;
     private readonly SequencerOptions _options;
@@ -71,7 +82,7 @@ public sealed class Sequencer : IAsyncDisposable
     private long _storedBlocks;
     private volatile LoadSummary _lastLoad;
     private volatile LoadSummary? _broken;
-    private AdvisoryLock? _lock;
+    private IWriterLock? _lock;
     private StorageException? _reloadError;
     private int _disposed;
     private long _lockCheckedMs;
@@ -97,7 +108,7 @@ public sealed class Sequencer : IAsyncDisposable
     private static readonly Histogram<double> DecideTime = Meter.CreateHistogram<double>("heerlen_munt.sequencer.decide_duration", "ms", "Time to decide a batch against the in-memory state.");
     private static readonly Histogram<double> StoreTime = Meter.CreateHistogram<double>("heerlen_munt.sequencer.store_duration", "ms", "Time to store a batch's entries and blocks in one PostgreSQL transaction.");
 
-    private Sequencer(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions options, TimeProvider time, LoadedChain loaded, AdvisoryLock? writerLock, IChainObserver? observer)
+    private Sequencer(IChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions options, TimeProvider time, LoadedChain loaded, IWriterLock? writerLock, IChainObserver? observer)
     {
         _observer = observer;
         _lock = writerLock;
@@ -106,10 +117,10 @@ public sealed class Sequencer : IAsyncDisposable
         _verifier = verifier;
         _options = options;
         _time = time;
-        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = options.Scheduler is not null });
         _lastLoad = LoadSummary.Of(loaded);
         Adopt(loaded);
-        _loop = Task.Run(RunAsync);
+        _loop = options.Scheduler is null ? Task.Run(RunAsync) : Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, options.Scheduler).Unwrap();
     }
 
     /// <summary>The chain id.</summary>
@@ -131,7 +142,7 @@ public sealed class Sequencer : IAsyncDisposable
     /// Loads and verifies the stored chain and starts the writer loop. <paramref name="observer"/>, if given, hears the
     /// load and every commit (see <see cref="IChainObserver"/>).
     /// </summary>
-    public static async Task<Sequencer> StartAsync(ChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions? options = null, TimeProvider? time = null, CancellationToken ct = default, IChainObserver? observer = null)
+    public static async Task<Sequencer> StartAsync(IChainStore store, SigningKey operatorKey, ISchnorrVerifier verifier, SequencerOptions? options = null, TimeProvider? time = null, CancellationToken ct = default, IChainObserver? observer = null)
     {
         options ??= new SequencerOptions();
         await store.EnsureSingleChainAsync(ct);
@@ -202,7 +213,7 @@ public sealed class Sequencer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _queue.Writer.TryComplete();
-        if (await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(30))) != _loop) await _stop.CancelAsync();
+        if (await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(30), _time)) != _loop) await _stop.CancelAsync();
         await _loop; // never throws: RunAsync answers every caller itself
         _stop.Dispose();
         if (_lock is not null) await _lock.DisposeAsync();
@@ -234,6 +245,7 @@ public sealed class Sequencer : IAsyncDisposable
             _engine = loaded.Report.EntriesVerified == 0
                 ? new LedgerEngine(ChainId, _operatorKey, _verifier, _options.Blocks, durable: true)
                 : LedgerEngine.Resume(loaded.Replay, _operatorKey, _verifier, _options.Blocks);
+            _engine.SealRandomness = _options.Randomness;
         }
         // Last, so an observer that reads Height then (a stream waiting for entries) sees the reloaded one.
         _observer?.LoadFinished(loaded);
@@ -503,8 +515,8 @@ public sealed class Sequencer : IAsyncDisposable
         if (!await _lock!.IsHeldAsync()) _engine = null; // the next batch reloads and takes the lock again
     }
 
-    private static Task<AdvisoryLock> AcquireWriterLockAsync(ChainStore store, TimeSpan wait, CancellationToken ct) =>
-        AdvisoryLock.AcquireAsync(store.Documents, AdvisoryLock.WriterOf(store.ChainId), $"another server is writing the chain '{store.ChainId}'", wait, ct);
+    private static Task<IWriterLock> AcquireWriterLockAsync(IChainStore store, TimeSpan wait, CancellationToken ct) =>
+        store.AcquireWriterLockAsync(wait, ct);
 
     private async Task AnswerOldRetryAsync(Pending p, SubmitResult r)
     {

@@ -2,6 +2,7 @@ using Heerlen.Munt.Ledger;
 using Heerlen.Munt.Ledger.Chain;
 using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Ledger.Crypto;
+using Heerlen.Munt.Storage.Chain;
 using Heerlen.Munt.Storage.Projections;
 using Heerlen.Munt.Storage.Tests.Support;
 using Marten;
