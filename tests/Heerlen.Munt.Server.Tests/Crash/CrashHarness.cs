@@ -42,7 +42,7 @@ internal sealed class CrashHarness : IAsyncDisposable
     private const int Shops = 4;
     private const int Senders = 8;
     private const long MaxPaymentCents = 250;
-    private const int PaymentsPerCycle = 4_000;
+    private const int PaymentsPerCycle = 1_000;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(60);
 
@@ -54,6 +54,7 @@ internal sealed class CrashHarness : IAsyncDisposable
     private readonly List<TimeSpan> _startTimes = [];
     private readonly Dictionary<Fault, int> _faults = [];
     private EmbeddedPostgres? _cluster;
+    private Watchdog? _watchdog;
     private ServerProcess? _server;
     private MuntClient? _setupClient;
     private MuntClient? _loadClient;
@@ -79,6 +80,7 @@ internal sealed class CrashHarness : IAsyncDisposable
         var harness = new CrashHarness(seed, log, new TestClusterDirectory());
         try
         {
+            harness.Log($"seed {seed}, {cycles} cycle(s), in {harness._directory.Path}");
             await harness.SetUpAsync(seed, cycles);
             return harness;
         }
@@ -132,7 +134,11 @@ internal sealed class CrashHarness : IAsyncDisposable
                 break;
         }
         if (!await Traffic.WaitForProgressAsync(20, RecoveryTimeout))
-            throw new Xunit.Sdk.XunitException($"after {fault} no payment was answered for {RecoveryTimeout.TotalSeconds:0} s\n{_server?.Tail()}");
+        {
+            throw new Xunit.Sdk.XunitException(Traffic.Exhausted
+                ? $"the harness ran out of signed payments in cycle {_cycleTimes.Count + 1} (raise PaymentsPerCycle)"
+                : $"after {fault}, the server answered no payment for {RecoveryTimeout.TotalSeconds:0} s\n{_server?.Tail()}");
+        }
         _faults[fault] = _faults.GetValueOrDefault(fault) + 1;
         _cycleTimes.Add(cycle.Elapsed);
         Log($"cycle {_cycleTimes.Count}: {fault} in {cycle.Elapsed.TotalSeconds:0.0} s; {Traffic.Acknowledged:N0} payments answered so far, {Traffic.Resends:N0} resends");
@@ -148,7 +154,7 @@ internal sealed class CrashHarness : IAsyncDisposable
         var sent = Traffic.Sent.ToList();
         return new CrashFigures(
             _cycleTimes.Count, _serverKills, _postgresStops, string.Join(", ", _faults.OrderBy(f => f.Key).Select(f => $"{f.Key} {f.Value}")),
-            sent.Count, sent.Count(s => s.Answer is not null), sent.Count(s => s.Attempts > 1), Traffic.Resends,
+            sent.Count, sent.Count(s => s.Answer is not null), sent.Count(s => s.Attempts > 1), sent.Count(s => s.Attempts > 1 && s.Answer!.WasRetry), Traffic.Resends,
             string.Join(", ", Traffic.TransientFailures.OrderByDescending(f => f.Value).Select(f => $"{f.Key} {f.Value}")),
             result.Entries, result.Retried, result.Balances,
             _cycleTimes.Count == 0 ? 0 : _cycleTimes.Average(t => t.TotalSeconds), _cycleTimes.Count == 0 ? 0 : _cycleTimes.Max(t => t.TotalSeconds),
@@ -158,6 +164,7 @@ internal sealed class CrashHarness : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _watchdog?.Dispose();
         if (_traffic is not null) await _traffic.StopAsync(TimeSpan.Zero);
         if (_server is not null) await _server.DisposeAsync();
         _setupClient?.Dispose();
@@ -186,6 +193,7 @@ internal sealed class CrashHarness : IAsyncDisposable
         await _cluster.CreateDatabaseAsync("crash");
         string data = Path.Combine(_directory.Path, "server");
         Directory.CreateDirectory(data);
+        _watchdog = Watchdog.Start(data, _cluster.DataDirectory, _directory.Path);
         _place = ServerPlace.Choose(data, _cluster.ConnectionString("crash"));
         await StartServerAsync();
 
@@ -239,18 +247,24 @@ internal sealed class CrashHarness : IAsyncDisposable
         Log("PostgreSQL running again");
     }
 
-    private void Log(string line) => _log(string.Create(CultureInfo.InvariantCulture, $"  {_clock.Elapsed.TotalSeconds,6:0.0} s  {line}"));
+    private void Log(string line)
+    {
+        line = string.Create(CultureInfo.InvariantCulture, $"  {_clock.Elapsed.TotalSeconds,6:0.0} s  {line}");
+        _log(line);
+        // The test's output appears only at its end; a long run can be followed here (tail -f).
+        if (Environment.GetEnvironmentVariable("HM_CRASH_LOG") is { Length: > 0 } file) File.AppendAllText(file, line + "\n");
+    }
 }
 
 /// <summary>The measured figures of a run (docs/reliability.md quotes them).</summary>
 internal sealed record CrashFigures(
     int Cycles, int ServerKills, int PostgresStops, string Faults, int PaymentsSent, int PaymentsAcknowledged, int PaymentsResent,
-    int Resends, string ResendReasons, long Entries, int RetriedAfterwards, int BalancesCompared,
+    int ResentAnsweredAsRetry, int Resends, string ResendReasons, long Entries, int RetriedAfterwards, int BalancesCompared,
     double CycleSecondsMean, double CycleSecondsMax, double ServerStartSecondsMean, double ServerStartSecondsMax, double CheckSeconds, double TotalSeconds)
 {
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"RESULT cycles={Cycles} server_kills={ServerKills} postgres_stops={PostgresStops} ({Faults}); payments sent={PaymentsSent} acknowledged={PaymentsAcknowledged} "
-        + $"resent={PaymentsResent} resends={Resends} ({ResendReasons}); entries={Entries} retried_afterwards={RetriedAfterwards} balances_compared={BalancesCompared}; "
+        + $"resent={PaymentsResent} (stored before their answer was lost: {ResentAnsweredAsRetry}) resends={Resends} ({ResendReasons}); entries={Entries} retried_afterwards={RetriedAfterwards} balances_compared={BalancesCompared}; "
         + $"cycle mean={CycleSecondsMean:0.0}s max={CycleSecondsMax:0.0}s; server start mean={ServerStartSecondsMean:0.0}s max={ServerStartSecondsMax:0.0}s; check={CheckSeconds:0.0}s total={TotalSeconds:0.0}s");
 }

@@ -53,6 +53,9 @@ internal sealed class PaymentTraffic
     /// <summary>Every payment started so far, in the order taken.</summary>
     public IEnumerable<SentCommand> Sent => _sent.Take(Math.Min(Volatile.Read(ref _next) + 1, _sent.Length));
 
+    /// <summary>True once every planned payment was taken.</summary>
+    public bool Exhausted => Volatile.Read(ref _next) >= _sent.Length;
+
     /// <summary>Payments answered so far.</summary>
     public int Acknowledged => Volatile.Read(ref _acknowledged);
 
@@ -81,7 +84,7 @@ internal sealed class PaymentTraffic
         var until = DateTime.UtcNow + timeout;
         while (Acknowledged < target)
         {
-            if (DateTime.UtcNow > until || Volatile.Read(ref _next) >= _sent.Length) return Acknowledged >= target;
+            if (DateTime.UtcNow > until || Exhausted) return Acknowledged >= target;
             await Task.Delay(10);
         }
         return true;

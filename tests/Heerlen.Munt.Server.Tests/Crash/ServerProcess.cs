@@ -34,7 +34,8 @@ internal sealed record ServerPlace(string DataDirectory, string ConnectionString
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
-    private const string PidFile = "munt-server.pid";
+    /// <summary>The file next to the server's data that holds the pid of the server last started.</summary>
+    public const string PidFile = "munt-server.pid";
     private const string RunningLine = "Heerlen Munt is running";
     private readonly Process _process;
     private readonly Lock _gate = new();
