@@ -143,6 +143,23 @@ public sealed class RpcFuzzTests(ServerFixture fixture, ITestOutputHelper output
         }
     }
 
+    [Fact]
+    public async Task personal_data_with_a_nul_or_another_control_character_is_invalid_argument_instead_of_an_internal_storage_error()
+    {
+        using var client = fixture.Client();
+        var resident = client.As(Wallet.Create());
+        await resident.OpenAccountAsync();
+        string account = resident.Account.ToString();
+
+        foreach (string name in new[] { "Jan\0", "\0", "Jan\u0007Jansen", "Jan\u001BJansen" })
+        {
+            var e = await Assert.ThrowsAsync<MuntException>(() => resident.ReadAsync(o => client.People.SavePersonalDataAsync(new SavePersonalDataRequest { Account = account, Name = name }, o)));
+            Assert.Equal(("invalid_argument", StatusCode.InvalidArgument), (e.Reason, e.Status));
+        }
+        var saved = await resident.ReadAsync(o => client.People.SavePersonalDataAsync(new SavePersonalDataRequest { Account = account, Name = "Zoë Ündçé 🙂", Address = "Pancratiusplein 1\n6411 JH Heerlen" }, o));
+        Assert.Equal("Zoë Ündçé 🙂", saved.Name);
+    }
+
     private static async Task CallAsync(CallInvoker invoker, MethodDescriptor method, byte[] request, string? session)
     {
         var headers = new Metadata { { "accept-language", "en" } };
