@@ -474,6 +474,20 @@ internal static class AccessDocument
         return rows;
     }
 
+    /// <summary>The signed-command matrix in document order: rows "| 5 MintBudget | cell | … |", "✓" for applied.</summary>
+    public static Dictionary<string, List<string>> ReadCommands()
+    {
+        var rows = new Dictionary<string, List<string>>();
+        foreach (string line in File.ReadLines(Path.Combine(RepositoryRoot(), RelativePath)))
+        {
+            if (!line.StartsWith('|')) continue;
+            var cells = line.Trim().Trim('|').Split('|').Select(c => c.Trim().Trim('`')).ToList();
+            if (cells.Count < 2 || !System.Text.RegularExpressions.Regex.IsMatch(cells[0], @"^[0-9]+ ")) continue;
+            rows.Add(cells[0], cells.Skip(1).Select(c => c == "✓" ? Answers.Allowed : c).ToList());
+        }
+        return rows;
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
