@@ -62,8 +62,8 @@ public sealed class MalleationTests(ServerFixture fixture) : IDisposable
     [Fact]
     public async Task a_signature_of_another_message_or_a_key_named_that_did_not_sign_is_bad_signature_and_another_signer_named_is_refused()
     {
-        var pay = await PaymentAsync();
-        var payer = PayerOf(pay);
+        var payer = await EarnerAsync(500);
+        var pay = await PaymentAsync(payer);
         int signerAt = pay.CommandLength + 1, keyAt = signerAt + 32, signatureAt = keyAt + 32;
         var other = await PaymentAsync(payer);
         byte[] otherSignature = other.Envelope[(other.CommandLength + 1 + 64)..(other.CommandLength + 1 + 128)];
@@ -141,15 +141,10 @@ public sealed class MalleationTests(ServerFixture fixture) : IDisposable
         Assert.Equal(400, balance.BalanceCents);
     }
 
-    private static Wallet PayerOf(SignedCommand pay) => Payers[pay.Command.Header.Actor];
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<AccountId, Wallet> Payers = new();
-
     /// <summary>A signed payment of 1 HM by a resident who has earned 5 HM, not yet submitted.</summary>
     private async Task<SignedCommand> PaymentAsync(Wallet? payer = null)
     {
         payer ??= await EarnerAsync(500);
-        Payers[payer.Account] = payer;
         var actor = _client.As(payer);
         return actor.Sign(new Pay(fixture.Demo("bakkerij-bollen").Account, new Amount(100), null) { Header = await actor.HeaderAsync() });
     }
