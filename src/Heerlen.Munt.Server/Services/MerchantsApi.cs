@@ -155,7 +155,9 @@ public sealed class MerchantsApi(MuntRuntime runtime, Sessions sessions, TimePro
     {
         var language = Languages.Of(context);
         string typed = ShortCodes.Normalise(code ?? "");
-        if (typed.Length == 0 || typed.Length > 32) throw ApiErrors.Error("payment_request_not_found", language);
+        // A code is ASCII letters and digits (the short code or the 32-hex id). Anything else is no code, and must not reach
+        // PostgreSQL: a NUL in a query parameter failed there and came back as INTERNAL storage_error (found by RpcFuzzTests).
+        if (typed.Length == 0 || typed.Length > 32 || !typed.All(char.IsAsciiLetterOrDigit)) throw ApiErrors.Error("payment_request_not_found", language);
         await using var session = runtime.Documents.QuerySession();
         PaymentRequestRecord? record = typed.Length == 32
             ? await session.LoadAsync<PaymentRequestRecord>(typed.ToLowerInvariant(), context.CancellationToken)

@@ -48,10 +48,23 @@ public enum Who
 
     /// <summary>An officer whose account was frozen.</summary>
     FrozenOfficer,
+
+    /// <summary>A shop an officer suspended: in the Merchants rows the request names it (its own data); elsewhere it is a shop not named.</summary>
+    SuspendedMerchant,
+
+    /// <summary>A resident an officer froze, with their own session: in the Wallet, Jobs and People rows the request names them.</summary>
+    FrozenResident,
+
+    /// <summary>An account the issuer made an officer and then took the role from, with a session made while it was still an officer.</summary>
+    RevokedOfficer,
+
+    /// <summary>The same revoked officer with a session made after the revocation.</summary>
+    RevokedOfficerNewSession,
 }
 
 /// <summary>One RPC and what each caller gets: <see cref="Answers.Allowed"/> (the call is served) or the reason code of the refusal.</summary>
-public sealed record Access(string Rpc, string Anonymous, string Self, string OtherResident, string Shop, string Officer, string Auditor, string Issuer, string ExpiredSession, string OldKeySession, string FrozenOfficer)
+public sealed record Access(string Rpc, string Anonymous, string Self, string OtherResident, string Shop, string Officer, string Auditor, string Issuer, string ExpiredSession, string OldKeySession, string FrozenOfficer,
+    string SuspendedMerchant, string FrozenResident, string RevokedOfficer, string RevokedOfficerNewSession)
 {
     /// <summary>The expected answer for one caller.</summary>
     public string For(Who who) => who switch
@@ -66,6 +79,10 @@ public sealed record Access(string Rpc, string Anonymous, string Self, string Ot
         Who.ExpiredSession => ExpiredSession,
         Who.OldKeySession => OldKeySession,
         Who.FrozenOfficer => FrozenOfficer,
+        Who.SuspendedMerchant => SuspendedMerchant,
+        Who.FrozenResident => FrozenResident,
+        Who.RevokedOfficer => RevokedOfficer,
+        Who.RevokedOfficerNewSession => RevokedOfficerNewSession,
         _ => throw new ArgumentOutOfRangeException(nameof(who), who, null),
     };
 }
@@ -83,6 +100,7 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
     private const string NoRole = "role_required";
     private const string Expired = "session_expired";
     private const string OldKey = "session_key_not_current";
+    private const string Suspended = "merchant_not_active";
 
     /// <summary>
     /// The access matrix. SubmitCommand is public: the command's signatures authorise it and the session header plays
@@ -92,42 +110,42 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
     /// </summary>
     public static readonly Access[] Matrix =
     [
-        //  RPC                                anonymous  self  other res. shop      officer   auditor   issuer    expired  old key frozen officer
-        new("Ledger.GetChainInfo",             Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
-        new("Ledger.SubmitCommand",            Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
-        new("Ledger.GetEntry",                 NoSession, NoRole, NoRole,  NoRole,   Ok,       Ok,       Ok,       Expired, OldKey, NoRole),
-        new("Ledger.ListEntries",              NoSession, NoRole, NoRole,  NoRole,   Ok,       Ok,       Ok,       Expired, OldKey, NoRole),
-        new("Ledger.StreamEntries",            NoSession, NoRole, NoRole,  NoRole,   Ok,       Ok,       Ok,       Expired, OldKey, NoRole),
-        new("Wallet.GetAccount",               NoSession, Ok,    NotYours, NotYours, Ok,       NotYours, Ok,       Expired, OldKey, NotYours),
-        new("Wallet.GetBalance",               NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
-        new("Wallet.GetHistory",               NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
-        new("Jobs.ListJobs",                   Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
-        new("Jobs.GetJob",                     Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Expired, OldKey, Ok),
-        new("Jobs.ListMyJobs",                 NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
-        new("Jobs.ListCompletions",            NoSession, NoRole, NoRole,  NoRole,   Ok,       NoRole,   NoRole,   Expired, OldKey, NoRole),
-        new("Jobs.SetJobText",                 NoSession, NoRole, NoRole,  NoRole,   Ok,       NoRole,   NoRole,   Expired, OldKey, NoRole),
-        new("Jobs.GetJobText",                 Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
-        new("Merchants.CreatePaymentRequest",  NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
-        new("Merchants.GetPaymentRequest",     NoSession, Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Expired, OldKey, Ok),
-        new("Merchants.WatchPaymentRequest",   NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
-        new("Merchants.GetStatement",          NoSession, Ok,    NotYours, NotYours, Ok,       NotYours, NotYours, Expired, OldKey, NotYours),
-        new("Merchants.ListRedemptions",       NoSession, Ok,    NotYours, NotYours, Ok,       NotYours, NotYours, Expired, OldKey, NotYours),
-        new("Merchants.ListMerchants",         NoSession, NoRole, NoRole,  NoRole,   Ok,       Ok,       Ok,       Expired, OldKey, NoRole),
-        new("Audit.GetCheckpoint",             Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
-        new("Audit.ListCheckpoints",           Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
-        new("Audit.GetInclusionProof",         Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
-        new("Audit.GetConsistencyProof",       Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
-        new("Statistics.GetFigures",           NoSession, NoRole, NoRole,  NoRole,   Ok,       Ok,       NoRole,   Expired, OldKey, NoRole),
-        new("Statistics.GetLiabilities",       NoSession, NoRole, NoRole,  NoRole,   Ok,       Ok,       Ok,       Expired, OldKey, NoRole),
-        new("People.SavePersonalData",         NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
-        new("People.GetPersonalData",          NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
-        new("People.UploadJobPhoto",           NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
-        new("People.GetJobPhoto",              NoSession, Ok,    NotYours, NotYours, Ok,       NotYours, NotYours, Expired, OldKey, NotYours),
-        new("People.ErasePersonalData",        NoSession, Ok,    NotYours, NotYours, NotYours, NotYours, NotYours, Expired, OldKey, NotYours),
-        new("Participation.ListCampaigns",     Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
-        new("Participation.GetCampaign",       Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
-        new("Health.Check",                    Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
-        new("Health.Watch",                    Ok,        Ok,    Ok,       Ok,       Ok,       Ok,       Ok,       Ok,      Ok,     Ok),
+        //  RPC                                 anonymous  self       other res. shop       officer    auditor    issuer     expired    old key    frozen off suspended  frozen res revoked    revoked, new session
+        new("Ledger.GetChainInfo",                Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Ledger.SubmitCommand",               Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Ledger.GetEntry",                    NoSession, NoRole,    NoRole,    NoRole,    Ok,        Ok,        Ok,        Expired,   OldKey,    NoRole,    NoRole,    NoRole,    NoRole,    NoRole),
+        new("Ledger.ListEntries",                 NoSession, NoRole,    NoRole,    NoRole,    Ok,        Ok,        Ok,        Expired,   OldKey,    NoRole,    NoRole,    NoRole,    NoRole,    NoRole),
+        new("Ledger.StreamEntries",               NoSession, NoRole,    NoRole,    NoRole,    Ok,        Ok,        Ok,        Expired,   OldKey,    NoRole,    NoRole,    NoRole,    NoRole,    NoRole),
+        new("Wallet.GetAccount",                  NoSession, Ok,        NotYours,  NotYours,  Ok,        NotYours,  Ok,        Expired,   OldKey,    NotYours,  NotYours,  Ok,        NotYours,  NotYours),
+        new("Wallet.GetBalance",                  NoSession, Ok,        NotYours,  NotYours,  NotYours,  NotYours,  NotYours,  Expired,   OldKey,    NotYours,  NotYours,  Ok,        NotYours,  NotYours),
+        new("Wallet.GetHistory",                  NoSession, Ok,        NotYours,  NotYours,  NotYours,  NotYours,  NotYours,  Expired,   OldKey,    NotYours,  NotYours,  Ok,        NotYours,  NotYours),
+        new("Jobs.ListJobs",                      Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Jobs.GetJob",                        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Expired,   OldKey,    Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Jobs.ListMyJobs",                    NoSession, Ok,        NotYours,  NotYours,  NotYours,  NotYours,  NotYours,  Expired,   OldKey,    NotYours,  NotYours,  Ok,        NotYours,  NotYours),
+        new("Jobs.ListCompletions",               NoSession, NoRole,    NoRole,    NoRole,    Ok,        NoRole,    NoRole,    Expired,   OldKey,    NoRole,    NoRole,    NoRole,    NoRole,    NoRole),
+        new("Jobs.SetJobText",                    NoSession, NoRole,    NoRole,    NoRole,    Ok,        NoRole,    NoRole,    Expired,   OldKey,    NoRole,    NoRole,    NoRole,    NoRole,    NoRole),
+        new("Jobs.GetJobText",                    Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Merchants.CreatePaymentRequest",     NoSession, Ok,        NotYours,  NotYours,  NotYours,  NotYours,  NotYours,  Expired,   OldKey,    NotYours,  Suspended, NotYours,  NotYours,  NotYours),
+        new("Merchants.GetPaymentRequest",        NoSession, Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Expired,   OldKey,    Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Merchants.WatchPaymentRequest",      NoSession, Ok,        NotYours,  NotYours,  NotYours,  NotYours,  NotYours,  Expired,   OldKey,    NotYours,  Ok,        NotYours,  NotYours,  NotYours),
+        new("Merchants.GetStatement",             NoSession, Ok,        NotYours,  NotYours,  Ok,        NotYours,  NotYours,  Expired,   OldKey,    NotYours,  Ok,        NotYours,  NotYours,  NotYours),
+        new("Merchants.ListRedemptions",          NoSession, Ok,        NotYours,  NotYours,  Ok,        NotYours,  NotYours,  Expired,   OldKey,    NotYours,  Ok,        NotYours,  NotYours,  NotYours),
+        new("Merchants.ListMerchants",            NoSession, NoRole,    NoRole,    NoRole,    Ok,        Ok,        Ok,        Expired,   OldKey,    NoRole,    NoRole,    NoRole,    NoRole,    NoRole),
+        new("Audit.GetCheckpoint",                Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Audit.ListCheckpoints",              Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Audit.GetInclusionProof",            Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Audit.GetConsistencyProof",          Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Statistics.GetFigures",              NoSession, NoRole,    NoRole,    NoRole,    Ok,        Ok,        NoRole,    Expired,   OldKey,    NoRole,    NoRole,    NoRole,    NoRole,    NoRole),
+        new("Statistics.GetLiabilities",          NoSession, NoRole,    NoRole,    NoRole,    Ok,        Ok,        Ok,        Expired,   OldKey,    NoRole,    NoRole,    NoRole,    NoRole,    NoRole),
+        new("People.SavePersonalData",            NoSession, Ok,        NotYours,  NotYours,  NotYours,  NotYours,  NotYours,  Expired,   OldKey,    NotYours,  NotYours,  Ok,        NotYours,  NotYours),
+        new("People.GetPersonalData",             NoSession, Ok,        NotYours,  NotYours,  NotYours,  NotYours,  NotYours,  Expired,   OldKey,    NotYours,  NotYours,  Ok,        NotYours,  NotYours),
+        new("People.UploadJobPhoto",              NoSession, Ok,        NotYours,  NotYours,  NotYours,  NotYours,  NotYours,  Expired,   OldKey,    NotYours,  NotYours,  Ok,        NotYours,  NotYours),
+        new("People.GetJobPhoto",                 NoSession, Ok,        NotYours,  NotYours,  Ok,        NotYours,  NotYours,  Expired,   OldKey,    NotYours,  NotYours,  Ok,        NotYours,  NotYours),
+        new("People.ErasePersonalData",           NoSession, Ok,        NotYours,  NotYours,  NotYours,  NotYours,  NotYours,  Expired,   OldKey,    NotYours,  NotYours,  Ok,        NotYours,  NotYours),
+        new("Participation.ListCampaigns",        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Participation.GetCampaign",          Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Health.Check",                       Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok),
+        new("Health.Watch",                       Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok,        Ok),
     ];
 
     /// <summary>
@@ -223,6 +241,7 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
         {
             foreach (var who in Enum.GetValues<Who>())
             {
+                world.Column = who;
                 string answer = await Answers.OfAsync(() => Calls[row.Rpc](world, Answers.Options(world.SessionOf(who, row.Rpc))));
                 if (answer != row.For(who)) wrong.Add($"{row.Rpc} as {who}: expected {row.For(who)}, got {answer}");
             }
@@ -281,21 +300,29 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
 
         public Health.HealthClient Health { get; }
 
-        /// <summary>The resident the Wallet, Jobs and People rows name: a new account whose key was rotated once.</summary>
-        public string Resident { get; private set; } = "";
+        /// <summary>The column being called: the frozen resident and the suspended shop are named in their own columns.</summary>
+        public Who Column { get; set; }
 
-        /// <summary>The shop the Merchants rows name.</summary>
-        public string Shop { get; private set; } = "";
+        /// <summary>The resident the Wallet, Jobs and People rows name: a new account whose key was rotated once (the frozen resident in that column).</summary>
+        public string Resident => Column == Who.FrozenResident ? _frozenResident : _resident;
+
+        /// <summary>The shop the Merchants rows name (the suspended shop in that column).</summary>
+        public string Shop => Column == Who.SuspendedMerchant ? _suspendedShop : _shop;
+
+        private string _resident = "", _shop = "", _frozenResident = "", _suspendedShop = "", _paymentCode = "", _suspendedPaymentCode = "";
+
+        private byte[] _photo = [], _frozenPhoto = [];
 
         /// <summary>A job the resident enrolled in and reported done, with <see cref="Photo"/> as evidence.</summary>
         public string Job { get; private set; } = "";
 
-        public byte[] Photo { get; } = [0xFF, 0xD8, 0xFF, 0xE0, .. Guid.NewGuid().ToByteArray()];
+        /// <summary>The named resident's evidence photo (each resident has their own).</summary>
+        public byte[] Photo => Column == Who.FrozenResident ? _frozenPhoto : _photo;
 
         public string EvidenceHash => Hash32.Sha256(Photo).ToHex();
 
         /// <summary>An open payment request of <see cref="Shop"/>.</summary>
-        public string PaymentCode { get; private set; } = "";
+        public string PaymentCode => Column == Who.SuspendedMerchant ? _suspendedPaymentCode : _paymentCode;
 
         public string Campaign { get; private set; } = "";
 
@@ -333,21 +360,48 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
             var officer = Client.As(fixture.Demo("officer-anouk"));
             var issuer = Client.As(fixture.Demo("issuer"));
             var shop = fixture.Demo("bakkerij-bollen");
-            Shop = shop.Account.ToString();
+            _shop = shop.Account.ToString();
+            _photo = [0xFF, 0xD8, 0xFF, 0xE0, .. Guid.NewGuid().ToByteArray()];
+            _frozenPhoto = [0xFF, 0xD8, 0xFF, 0xE0, .. Guid.NewGuid().ToByteArray()];
 
             // The resident rotates their key once, so the old key's sessions are refused and the new key's are their own.
             var first = Wallet.Create();
             await Client.As(first).OpenAccountAsync();
             var resident = await Client.As(first).RotateKeyAsync(SigningKey.Generate());
-            Resident = resident.Account.ToString();
+            _resident = resident.Account.ToString();
 
             var (job, _) = await officer.PublishJobAsync(DemoCommunity.Budget, "zwerfafval", "centrum", new Amount(500), 2, DateTimeOffset.UtcNow.AddDays(7));
             Job = job.ToString();
             await officer.ReadAsync(o => Client.Jobs.SetJobTextAsync(new SetJobTextRequest { Job = Job, Title = "Zwerfafval prikken" }, o)); // GetJobText has a text to serve anyone
             var worker = Client.As(resident);
             await worker.EnrolAsync(job);
-            await worker.SubmitCompletionAsync(job, Photo);
+            await worker.SubmitCompletionAsync(job, _photo);
             await Eventually(async () => (await worker.MyJobsAsync()).Work.Any(w => w.Job == Job && w.Status == "submitted"));
+
+            // A resident who did the same job, then was frozen: their own data stays theirs.
+            var frozenResident = Wallet.Create();
+            var frozenWorker = Client.As(frozenResident);
+            await frozenWorker.OpenAccountAsync();
+            await frozenWorker.EnrolAsync(job);
+            await frozenWorker.SubmitCompletionAsync(job, _frozenPhoto);
+            await Eventually(async () => (await frozenWorker.MyJobsAsync()).Work.Any(w => w.Job == Job && w.Status == "submitted"));
+            await officer.FreezeAsync(frozenResident.Account, true);
+            _frozenResident = frozenResident.Account.ToString();
+
+            // A shop admitted, with an open payment request, then suspended.
+            var suspended = Wallet.Create();
+            await Client.As(suspended).OpenAccountAsync();
+            await officer.AdmitMerchantAsync(suspended.Account, "centrum");
+            _suspendedPaymentCode = (await Client.As(suspended).RequestPaymentAsync(new Amount(300), 3600)).ShortCode;
+            await officer.SuspendMerchantAsync(suspended.Account);
+            _suspendedShop = suspended.Account.ToString();
+
+            // An officer whose role the issuer took away after it made a session.
+            var revoked = Wallet.Create();
+            await Client.As(revoked).OpenAccountAsync();
+            await issuer.GrantRoleAsync(revoked.Account, Roles.Officer);
+            string revokedSession = SessionToken.Create(_chainId, revoked.Account, revoked.Key, Client.ServerNowMs - 1000, TimeSpan.FromMinutes(15)).ToText();
+            await issuer.RevokeRoleAsync(revoked.Account, Roles.Officer);
 
             var frozen = Wallet.Create();
             await Client.As(frozen).OpenAccountAsync();
@@ -364,7 +418,7 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
                 Ledger.Commands.CampaignScope.City, null, 1, true, null, campaignKey.PublicKey);
             Campaign = campaign.ToString();
 
-            PaymentCode = (await Client.As(shop).RequestPaymentAsync(new Amount(300), 3600)).ShortCode;
+            _paymentCode = (await Client.As(shop).RequestPaymentAsync(new Amount(300), 3600)).ShortCode;
             await Eventually(async () => await Answers.OfAsync(() => Client.Audit.GetCheckpointAsync(new GetCheckpointRequest()).ResponseAsync) == Answers.Allowed);
             CheckpointSize = (await Client.Audit.GetCheckpointAsync(new GetCheckpointRequest())).TreeSize;
 
@@ -380,6 +434,10 @@ public sealed class RoleMatrixTests(ServerFixture fixture)
             _sessions[Who.ExpiredSession] = SessionToken.Create(_chainId, resident.Account, resident.Key, now - 3_600_000, TimeSpan.FromMinutes(15)).ToText();
             _sessions[Who.OldKeySession] = Session(first);
             _sessions[Who.FrozenOfficer] = Session(frozen);
+            _sessions[Who.SuspendedMerchant] = Session(suspended);
+            _sessions[Who.FrozenResident] = Session(frozenResident);
+            _sessions[Who.RevokedOfficer] = revokedSession;
+            _sessions[Who.RevokedOfficerNewSession] = Session(revoked);
             _shopSession = Session(shop);
         }
 
@@ -411,6 +469,20 @@ internal static class AccessDocument
             if (!line.StartsWith('|')) continue;
             var cells = line.Trim().Trim('|').Split('|').Select(c => c.Trim().Trim('`')).ToList();
             if (cells.Count < 2 || !System.Text.RegularExpressions.Regex.IsMatch(cells[0], @"^[A-Z][A-Za-z]+\.[A-Z][A-Za-z]+$")) continue;
+            rows.Add(cells[0], cells.Skip(1).Select(c => c == "✓" ? Answers.Allowed : c).ToList());
+        }
+        return rows;
+    }
+
+    /// <summary>The signed-command matrix in document order: rows "| 5 MintBudget | cell | … |", "✓" for applied.</summary>
+    public static Dictionary<string, List<string>> ReadCommands()
+    {
+        var rows = new Dictionary<string, List<string>>();
+        foreach (string line in File.ReadLines(Path.Combine(RepositoryRoot(), RelativePath)))
+        {
+            if (!line.StartsWith('|')) continue;
+            var cells = line.Trim().Trim('|').Split('|').Select(c => c.Trim().Trim('`')).ToList();
+            if (cells.Count < 2 || !System.Text.RegularExpressions.Regex.IsMatch(cells[0], @"^[0-9]+ ")) continue;
             rows.Add(cells[0], cells.Skip(1).Select(c => c == "✓" ? Answers.Allowed : c).ToList());
         }
         return rows;
