@@ -84,8 +84,17 @@ public static class ServerApp
                 .AddCheck("chain", () => runtime.Sequencer.Broken is { } broken ? HealthCheckResult.Unhealthy($"chain broken: {broken}")
                     : runtime.View.Faulted ? HealthCheckResult.Unhealthy("the in-memory chain view failed to follow the chain (restart the server)")
                     : HealthCheckResult.Healthy($"{runtime.Sequencer.Height} entries"));
-            // JSON carries a photo as base64, a third larger than the gRPC message.
-            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = (settings.Limits.PhotoMessageBytesMax / 3 * 4) + 65_536);
+            builder.Services.AddSingleton(services => new ConnectionLimits(settings.Limits.ConnectionsPerAddress,
+                settings.TrustedProxies.Select(System.Net.IPAddress.Parse), services.GetRequiredService<ILogger<ConnectionLimits>>()));
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                // JSON carries a photo as base64, a third larger than the gRPC message.
+                k.Limits.MaxRequestBodySize = (settings.Limits.PhotoMessageBytesMax / 3 * 4) + 65_536;
+                k.Limits.MaxConcurrentConnections = settings.Limits.ConnectionsMax;
+                k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(settings.Limits.RequestHeadersTimeoutSeconds);
+                // Endpoints from configuration get the defaults too: the per-address connection cap on both ports.
+                k.ConfigureEndpointDefaults(listen => listen.Use(next => listen.ApplicationServices.GetRequiredService<ConnectionLimits>().Use(next)));
+            });
             builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
             {
                 o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor;

@@ -87,9 +87,11 @@ public sealed class Limits : IDisposable
     /// /64, so counting single IPv6 addresses would give one client billions of budgets). Behind a trusted proxy this
     /// is the forwarded address (<c>Munt:TrustedProxies</c>).
     /// </summary>
-    internal static string AddressOf(ServerCallContext context)
+    internal static string AddressOf(ServerCallContext context) => AddressKey(context.GetHttpContext().Connection.RemoteIpAddress);
+
+    /// <summary>An address as a limit key (see <see cref="AddressOf"/>).</summary>
+    internal static string AddressKey(System.Net.IPAddress? ip)
     {
-        var ip = context.GetHttpContext().Connection.RemoteIpAddress;
         if (ip is null) return "unknown";
         if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
         if (ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return ip.ToString();
@@ -123,7 +125,7 @@ public sealed class Limits : IDisposable
 /// Runs around every call: the per-address limit first, then the call; a storage failure or an unexpected exception
 /// becomes a clear API error (the details go to the log, not to the client).
 /// </summary>
-public sealed class ApiInterceptor(Limits limits, ILogger<ApiInterceptor> log) : Interceptor
+public sealed class ApiInterceptor(Limits limits, IOptions<ServerSettings> settings, ILogger<ApiInterceptor> log) : Interceptor
 {
     /// <inheritdoc />
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -144,9 +146,15 @@ public sealed class ApiInterceptor(Limits limits, ILogger<ApiInterceptor> log) :
     {
         limits.TakeForAddress(context);
         using var stream = limits.OpenStream(context);
+        var writer = new TimedStreamWriter<TResponse>(responseStream, context, TimeSpan.FromSeconds(settings.Value.Limits.StreamWriteTimeoutSeconds));
         try
         {
-            await continuation(request, responseStream, context);
+            await continuation(request, writer, context);
+        }
+        catch (Exception) when (writer.TimedOut)
+        {
+            // the client stopped reading: the stream was reset, its place is free again
+            log.LogInformation("{Method}: the client took no message for {Seconds} s, stream ended", context.Method, settings.Value.Limits.StreamWriteTimeoutSeconds);
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
@@ -179,5 +187,43 @@ public sealed class ApiInterceptor(Limits limits, ILogger<ApiInterceptor> log) :
         for (var x = e; x is not null; x = x.InnerException)
             if (x is Npgsql.NpgsqlException || x.GetType().Namespace?.StartsWith("Marten", StringComparison.Ordinal) == true) return true;
         return false;
+    }
+}
+
+/// <summary>
+/// A stream writer that ends the call when one message is not taken by the client in time. HTTP/2 flow control stops
+/// the server's writes while a client reads nothing, and Kestrel's minimum response rate does not count that time, so
+/// without this a stream that nobody reads would hold its buffers and its address's stream place for ever (measured:
+/// still held after 40 s; see docs/reliability.md).
+/// </summary>
+internal sealed class TimedStreamWriter<T>(IServerStreamWriter<T> inner, ServerCallContext context, TimeSpan timeout) : IServerStreamWriter<T>
+{
+    private int _timedOut;
+
+    /// <summary>True once a write took longer than the timeout and the call was aborted.</summary>
+    public bool TimedOut => Volatile.Read(ref _timedOut) == 1;
+
+    /// <inheritdoc />
+    public WriteOptions? WriteOptions
+    {
+        get => inner.WriteOptions;
+        set => inner.WriteOptions = value;
+    }
+
+    /// <inheritdoc />
+    public Task WriteAsync(T message) => WriteAsync(message, CancellationToken.None);
+
+    /// <inheritdoc />
+    public async Task WriteAsync(T message, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(timeout);
+        // Abort resets the HTTP/2 stream (or closes the HTTP/1.1 connection): the blocked write fails at once and the
+        // call's cancellation token fires, so the service's loop ends too.
+        using var abort = timer.Token.Register(() =>
+        {
+            Volatile.Write(ref _timedOut, 1);
+            context.GetHttpContext().Abort();
+        });
+        await inner.WriteAsync(message, cancellationToken);
     }
 }
