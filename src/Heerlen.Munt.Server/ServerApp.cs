@@ -77,7 +77,7 @@ public static class ServerApp
                 o.Interceptors.Add<ApiInterceptor>();
             })
                 .AddJsonTranscoding(o => o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
-                    Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.LocalizedMessage.Descriptor))
+                    Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.LocalizedMessage.Descriptor, Google.Rpc.RetryInfo.Descriptor))
                 .AddServiceOptions<PeopleApi>(o => o.MaxReceiveMessageSize = settings.Limits.PhotoMessageBytesMax);
             builder.Services.AddGrpcReflection();
             builder.Services.AddGrpcHealthChecks()

@@ -35,21 +35,21 @@ public sealed class Limits : IDisposable
     public void TakeSubmitForAddress(ServerCallContext context)
     {
         using var lease = _submitsPerAddress.AttemptAcquire(AddressOf(context));
-        if (!lease.IsAcquired) throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many commands from this address");
+        if (!lease.IsAcquired) throw Refused(lease, context, "too many commands from this address");
     }
 
     /// <summary>Takes a token for the caller's address or throws <c>rate_limited</c>.</summary>
     public void TakeForAddress(ServerCallContext context)
     {
         using var lease = _perAddress.AttemptAcquire(AddressOf(context));
-        if (!lease.IsAcquired) throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many calls from this address");
+        if (!lease.IsAcquired) throw Refused(lease, context, "too many calls from this address");
     }
 
     /// <summary>Takes a token for an account or throws <c>rate_limited</c>.</summary>
     public void TakeForKey(string account, ServerCallContext context)
     {
         using var lease = _perKey.AttemptAcquire(account);
-        if (!lease.IsAcquired) throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many calls for this account");
+        if (!lease.IsAcquired) throw Refused(lease, context, "too many calls for this account");
     }
 
     /// <summary>Counts an open stream for the caller's address until the returned handle is disposed.</summary>
@@ -59,7 +59,7 @@ public sealed class Limits : IDisposable
         lock (_streamGate)
         {
             int open = _streams.GetValueOrDefault(address);
-            if (open >= _settings.StreamsPerAddress) throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many open streams from this address");
+            if (open >= _settings.StreamsPerAddress) throw ApiErrors.RateLimited(context, "too many open streams from this address", TimeSpan.FromSeconds(5));
             _streams[address] = open + 1;
         }
         return new StreamHandle(() =>
@@ -100,6 +100,16 @@ public sealed class Limits : IDisposable
         return new System.Net.IPAddress(bytes) + "/64";
     }
 
+    /// <summary>
+    /// The refusal, with the bucket's own estimate of when a token is back (a token bucket knows it) as the retry hint.
+    /// </summary>
+    private static RpcException Refused(RateLimitLease lease, ServerCallContext context, string detail) =>
+        ApiErrors.RateLimited(context, detail, lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// Buckets per key. The runtime's partitioned limiter forgets a key whose bucket has been full (idle) for about ten
+    /// seconds, so the tables hold only the addresses and accounts of the last seconds, not every one ever seen.
+    /// </summary>
     private static PartitionedRateLimiter<string> Buckets(int perSecond, int burst) =>
         PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
