@@ -110,7 +110,7 @@ public sealed class MuntClient : IDisposable
 
     /// <summary>
     /// Submits a signed command. When the server is unavailable, busy, or does not answer in time, the same bytes are
-    /// sent again (with growing waits): the command id inside makes a retry return the first outcome, so nothing is
+    /// sent again (with growing waits, at least as long as a throttled server asks): the command id inside makes a retry return the first outcome, so nothing is
     /// ever done twice. Throws <see cref="MuntRejectedException"/> when the ledger recorded a rejection and
     /// <see cref="MuntException"/> for every other "no"; after the last attempt on a transient failure, the exception's
     /// <see cref="MuntException.Unsettled"/> is the command to send again later.
@@ -129,7 +129,8 @@ public sealed class MuntClient : IDisposable
             }
             catch (MuntException e) when (e.IsTransient && e.Reason != "message_too_large" && attempt < Options.SubmitAttempts)
             {
-                await Task.Delay(wait, ct);
+                // A throttled server says when a token is back; waiting less would only be refused again.
+                await Task.Delay(e.RetryAfter is { } after && after > wait ? after : wait, ct);
                 wait *= 2;
             }
             catch (MuntException e) when (e.IsTransient && e.Reason != "message_too_large")

@@ -37,12 +37,15 @@ public class MuntException : Exception
     /// </summary>
     public Heerlen.Munt.Ledger.Commands.SignedCommand? Unsettled { get; init; }
 
+    /// <summary>How long the server asked to wait before trying again (google.rpc.RetryInfo, sent with <c>rate_limited</c>); null if it did not say.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>True for failures where trying the same command again later may work.</summary>
     public bool IsTransient => Status is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted;
 
     /// <summary>The same error, carrying the command to resend.</summary>
     public MuntException WithUnsettled(Heerlen.Munt.Ledger.Commands.SignedCommand command) =>
-        new(Reason, LocalizedMessage, Status, Detail, InnerException) { Unsettled = command };
+        new(Reason, LocalizedMessage, Status, Detail, InnerException) { Unsettled = command, RetryAfter = RetryAfter };
 
     /// <summary>Reads the google.rpc.Status of an RpcException (or makes the best of one without it).</summary>
     public static MuntException From(RpcException e)
@@ -59,7 +62,8 @@ public class MuntException : Exception
             _ => "unknown_error",
         };
         string detail = info is not null && info.Metadata.TryGetValue("detail", out var d) ? d : (info is null ? e.Status.Detail : "");
-        return new MuntException(reason, localized?.Message ?? e.Status.Detail, e.StatusCode, detail, e);
+        var retry = status?.GetDetail<RetryInfo>()?.RetryDelay?.ToTimeSpan();
+        return new MuntException(reason, localized?.Message ?? e.Status.Detail, e.StatusCode, detail, e) { RetryAfter = retry };
     }
 }
 

@@ -77,15 +77,26 @@ public static class ServerApp
                 o.Interceptors.Add<ApiInterceptor>();
             })
                 .AddJsonTranscoding(o => o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
-                    Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.LocalizedMessage.Descriptor))
+                    Google.Rpc.ErrorInfo.Descriptor, Google.Rpc.LocalizedMessage.Descriptor, Google.Rpc.RetryInfo.Descriptor))
                 .AddServiceOptions<PeopleApi>(o => o.MaxReceiveMessageSize = settings.Limits.PhotoMessageBytesMax);
             builder.Services.AddGrpcReflection();
             builder.Services.AddGrpcHealthChecks()
                 .AddCheck("chain", () => runtime.Sequencer.Broken is { } broken ? HealthCheckResult.Unhealthy($"chain broken: {broken}")
                     : runtime.View.Faulted ? HealthCheckResult.Unhealthy("the in-memory chain view failed to follow the chain (restart the server)")
                     : HealthCheckResult.Healthy($"{runtime.Sequencer.Height} entries"));
-            // JSON carries a photo as base64, a third larger than the gRPC message.
-            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = (settings.Limits.PhotoMessageBytesMax / 3 * 4) + 65_536);
+            builder.Services.AddSingleton(services => new ConnectionLimits(settings.Limits.ConnectionsPerAddress,
+                settings.TrustedProxies.Select(System.Net.IPAddress.Parse), services.GetRequiredService<ILogger<ConnectionLimits>>()));
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                // gRPC checks its own message limit (MaxReceiveMessageSize) and lifts this one; JSON transcoding does not,
+                // so every JSON body is held to the JSON size of a 64 KiB message, and only a photo upload to more
+                // (PhotoUploads below). Measured before: a 2 MiB JSON body to /v1/commands was read, parsed and decoded.
+                k.Limits.MaxRequestBodySize = JsonBytesMax(settings.Limits.MessageBytesMax);
+                k.Limits.MaxConcurrentConnections = settings.Limits.ConnectionsMax;
+                k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(settings.Limits.RequestHeadersTimeoutSeconds);
+                // Endpoints from configuration get the defaults too: the per-address connection cap on both ports.
+                k.ConfigureEndpointDefaults(listen => listen.Use(next => listen.ApplicationServices.GetRequiredService<ConnectionLimits>().Use(next)));
+            });
             builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
             {
                 o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor;
@@ -96,6 +107,7 @@ public static class ServerApp
 
             var app = builder.Build();
             if (settings.TrustedProxies.Length > 0) app.UseForwardedHeaders();
+            app.Use(PhotoUploads(JsonBytesMax(settings.Limits.PhotoMessageBytesMax)));
             string? webApps = WebApps.Use(app, settings, log);
             app.MapGrpcService<LedgerApi>();
             app.MapGrpcService<WalletApi>();
@@ -118,6 +130,24 @@ public static class ServerApp
             throw;
         }
     }
+
+    /// <summary>The largest JSON body for a message of <paramref name="messageBytes"/>: bytes travel as base64, a third larger, plus field names.</summary>
+    private static long JsonBytesMax(int messageBytes) => (messageBytes / 3 * 4) + 65_536;
+
+    /// <summary>
+    /// Lets a photo upload (gRPC <c>People/UploadJobPhoto</c>, JSON <c>POST /v1/people/{account}/photos</c>) be as large as
+    /// a photo needs; every other body keeps the small limit. gRPC then still checks the message itself.
+    /// </summary>
+    private static Func<HttpContext, RequestDelegate, Task> PhotoUploads(long photoJsonBytesMax) => (context, next) =>
+    {
+        var path = context.Request.Path;
+        bool photo = path.Equals("/heerlen.munt.v1.People/UploadJobPhoto", StringComparison.Ordinal)
+            || (path.StartsWithSegments("/v1/people", StringComparison.Ordinal) && path.Value!.EndsWith("/photos", StringComparison.Ordinal));
+        if (photo && HttpMethods.IsPost(context.Request.Method)
+            && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = photoJsonBytesMax;
+        return next(context);
+    };
 
     private static string Endpoint(WebApplication app, string name) => app.Configuration[$"Kestrel:Endpoints:{name}:Url"] ?? "";
 

@@ -82,4 +82,22 @@ public sealed class LimitSettings
 
     /// <summary>Open streams (entry streams, payment-request watches) at once per client address.</summary>
     public int StreamsPerAddress { get; set; } = 20;
+
+    /// <summary>
+    /// A message of a stream that the client has not taken within this many seconds ends the stream (a client that
+    /// stops reading would otherwise hold the stream, its buffers and its address's place for ever).
+    /// </summary>
+    public int StreamWriteTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Open connections per client address (both ports together); beyond it a new connection is closed at once. A
+    /// trusted proxy is not counted (its clients are, by their forwarded address, in the call limits).
+    /// </summary>
+    public int ConnectionsPerAddress { get; set; } = 100;
+
+    /// <summary>Open connections in all (Kestrel <c>MaxConcurrentConnections</c>), well below the process's file limit.</summary>
+    public int ConnectionsMax { get; set; } = 10_000;
+
+    /// <summary>Longest time a client may take to send a request's headers (Kestrel <c>RequestHeadersTimeout</c>; its own default is 30 s).</summary>
+    public int RequestHeadersTimeoutSeconds { get; set; } = 10;
 }

@@ -67,6 +67,20 @@ public static class ApiErrors
         return Build(status, code, language == Language.Dutch ? dutch : english, english, language, detail);
     }
 
+    /// <summary>
+    /// <c>rate_limited</c> with a hint when to try again: google.rpc.RetryInfo for gRPC clients and a <c>Retry-After</c>
+    /// header (whole seconds, at least 1) for HTTP clients, so a well-behaved client waits instead of hammering.
+    /// </summary>
+    public static RpcException RateLimited(ServerCallContext context, string detail, TimeSpan retryAfter)
+    {
+        var wait = retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter;
+        var http = context.GetHttpContext();
+        if (!http.Response.HasStarted) http.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var language = Languages.Of(context);
+        var (status, dutch, english) = Catalogue["rate_limited"];
+        return Build(status, "rate_limited", language == Language.Dutch ? dutch : english, english, language, detail, new RetryInfo { RetryDelay = Duration.FromTimeSpan(wait) });
+    }
+
     /// <summary>A refusal of the ledger (codes 1-99) as an API error.</summary>
     public static RpcException Refusal(RejectionCode code, Language language, string detail = "")
     {
@@ -95,7 +109,7 @@ public static class ApiErrors
         return Build(status, StorageErrors.Name(e.Code), language == Language.Dutch ? e.Dutch : e.English, e.English, language, e.Code == StorageErrorCode.ChainBroken ? e.Detail : "");
     }
 
-    private static RpcException Build(StatusCode status, string reason, string localized, string english, Language language, string detail)
+    private static RpcException Build(StatusCode status, string reason, string localized, string english, Language language, string detail, RetryInfo? retry = null)
     {
         var info = new ErrorInfo { Reason = reason, Domain = Domain };
         if (detail.Length > 0) info.Metadata["detail"] = detail;
@@ -109,6 +123,7 @@ public static class ApiErrors
                 Any.Pack(new LocalizedMessage { Locale = language == Language.Dutch ? "nl" : "en", Message = localized }),
             },
         };
+        if (retry is not null) rpcStatus.Details.Add(Any.Pack(retry));
         return rpcStatus.ToRpcException();
     }
 }

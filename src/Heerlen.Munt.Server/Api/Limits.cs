@@ -35,21 +35,21 @@ public sealed class Limits : IDisposable
     public void TakeSubmitForAddress(ServerCallContext context)
     {
         using var lease = _submitsPerAddress.AttemptAcquire(AddressOf(context));
-        if (!lease.IsAcquired) throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many commands from this address");
+        if (!lease.IsAcquired) throw Refused(lease, context, "too many commands from this address");
     }
 
     /// <summary>Takes a token for the caller's address or throws <c>rate_limited</c>.</summary>
     public void TakeForAddress(ServerCallContext context)
     {
         using var lease = _perAddress.AttemptAcquire(AddressOf(context));
-        if (!lease.IsAcquired) throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many calls from this address");
+        if (!lease.IsAcquired) throw Refused(lease, context, "too many calls from this address");
     }
 
     /// <summary>Takes a token for an account or throws <c>rate_limited</c>.</summary>
     public void TakeForKey(string account, ServerCallContext context)
     {
         using var lease = _perKey.AttemptAcquire(account);
-        if (!lease.IsAcquired) throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many calls for this account");
+        if (!lease.IsAcquired) throw Refused(lease, context, "too many calls for this account");
     }
 
     /// <summary>Counts an open stream for the caller's address until the returned handle is disposed.</summary>
@@ -59,7 +59,7 @@ public sealed class Limits : IDisposable
         lock (_streamGate)
         {
             int open = _streams.GetValueOrDefault(address);
-            if (open >= _settings.StreamsPerAddress) throw ApiErrors.Error("rate_limited", Languages.Of(context), "too many open streams from this address");
+            if (open >= _settings.StreamsPerAddress) throw ApiErrors.RateLimited(context, "too many open streams from this address", TimeSpan.FromSeconds(5));
             _streams[address] = open + 1;
         }
         return new StreamHandle(() =>
@@ -87,9 +87,11 @@ public sealed class Limits : IDisposable
     /// /64, so counting single IPv6 addresses would give one client billions of budgets). Behind a trusted proxy this
     /// is the forwarded address (<c>Munt:TrustedProxies</c>).
     /// </summary>
-    internal static string AddressOf(ServerCallContext context)
+    internal static string AddressOf(ServerCallContext context) => AddressKey(context.GetHttpContext().Connection.RemoteIpAddress);
+
+    /// <summary>An address as a limit key (see <see cref="AddressOf"/>).</summary>
+    internal static string AddressKey(System.Net.IPAddress? ip)
     {
-        var ip = context.GetHttpContext().Connection.RemoteIpAddress;
         if (ip is null) return "unknown";
         if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
         if (ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return ip.ToString();
@@ -98,6 +100,16 @@ public sealed class Limits : IDisposable
         return new System.Net.IPAddress(bytes) + "/64";
     }
 
+    /// <summary>
+    /// The refusal, with the bucket's own estimate of when a token is back (a token bucket knows it) as the retry hint.
+    /// </summary>
+    private static RpcException Refused(RateLimitLease lease, ServerCallContext context, string detail) =>
+        ApiErrors.RateLimited(context, detail, lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// Buckets per key. The runtime's partitioned limiter forgets a key whose bucket has been full (idle) for about ten
+    /// seconds, so the tables hold only the addresses and accounts of the last seconds, not every one ever seen.
+    /// </summary>
     private static PartitionedRateLimiter<string> Buckets(int perSecond, int burst) =>
         PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
@@ -123,7 +135,7 @@ public sealed class Limits : IDisposable
 /// Runs around every call: the per-address limit first, then the call; a storage failure or an unexpected exception
 /// becomes a clear API error (the details go to the log, not to the client).
 /// </summary>
-public sealed class ApiInterceptor(Limits limits, ILogger<ApiInterceptor> log) : Interceptor
+public sealed class ApiInterceptor(Limits limits, IOptions<ServerSettings> settings, ILogger<ApiInterceptor> log) : Interceptor
 {
     /// <inheritdoc />
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -144,9 +156,15 @@ public sealed class ApiInterceptor(Limits limits, ILogger<ApiInterceptor> log) :
     {
         limits.TakeForAddress(context);
         using var stream = limits.OpenStream(context);
+        var writer = new TimedStreamWriter<TResponse>(responseStream, context, TimeSpan.FromSeconds(settings.Value.Limits.StreamWriteTimeoutSeconds));
         try
         {
-            await continuation(request, responseStream, context);
+            await continuation(request, writer, context);
+        }
+        catch (Exception) when (writer.TimedOut)
+        {
+            // the client stopped reading: the stream was reset, its place is free again
+            log.LogInformation("{Method}: the client took no message for {Seconds} s, stream ended", context.Method, settings.Value.Limits.StreamWriteTimeoutSeconds);
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
@@ -179,5 +197,43 @@ public sealed class ApiInterceptor(Limits limits, ILogger<ApiInterceptor> log) :
         for (var x = e; x is not null; x = x.InnerException)
             if (x is Npgsql.NpgsqlException || x.GetType().Namespace?.StartsWith("Marten", StringComparison.Ordinal) == true) return true;
         return false;
+    }
+}
+
+/// <summary>
+/// A stream writer that ends the call when one message is not taken by the client in time. HTTP/2 flow control stops
+/// the server's writes while a client reads nothing, and Kestrel's minimum response rate does not count that time, so
+/// without this a stream that nobody reads would hold its buffers and its address's stream place for ever (measured:
+/// still held after 40 s; see docs/reliability.md).
+/// </summary>
+internal sealed class TimedStreamWriter<T>(IServerStreamWriter<T> inner, ServerCallContext context, TimeSpan timeout) : IServerStreamWriter<T>
+{
+    private int _timedOut;
+
+    /// <summary>True once a write took longer than the timeout and the call was aborted.</summary>
+    public bool TimedOut => Volatile.Read(ref _timedOut) == 1;
+
+    /// <inheritdoc />
+    public WriteOptions? WriteOptions
+    {
+        get => inner.WriteOptions;
+        set => inner.WriteOptions = value;
+    }
+
+    /// <inheritdoc />
+    public Task WriteAsync(T message) => WriteAsync(message, CancellationToken.None);
+
+    /// <inheritdoc />
+    public async Task WriteAsync(T message, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(timeout);
+        // Abort resets the HTTP/2 stream (or closes the HTTP/1.1 connection): the blocked write fails at once and the
+        // call's cancellation token fires, so the service's loop ends too.
+        using var abort = timer.Token.Register(() =>
+        {
+            Volatile.Write(ref _timedOut, 1);
+            context.GetHttpContext().Abort();
+        });
+        await inner.WriteAsync(message, cancellationToken);
     }
 }

@@ -64,6 +64,9 @@ public sealed class ServerFixture : IAsyncLifetime
             ["Munt:Limits:SubmitsPerAddressBurst"] = "100000",
             ["Munt:Limits:PerKeyPerSecond"] = "1000",
             ["Munt:Limits:PerKeyBurst"] = "1000",
+            // Every test client connects from 127.0.0.1, and some are left to the idle timeout: no connection cap here
+            // (Edge/SlowClientTests sets its own).
+            ["Munt:Limits:ConnectionsPerAddress"] = "100000",
             ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{FreePort()}",
             ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
             ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{FreePort()}",

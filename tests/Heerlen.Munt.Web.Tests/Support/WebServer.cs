@@ -71,6 +71,8 @@ public sealed class WebServer : IAsyncLifetime
             ["Munt:Limits:SubmitsPerAddressBurst"] = "1000000",
             ["Munt:Limits:PerKeyPerSecond"] = "1000000",
             ["Munt:Limits:PerKeyBurst"] = "1000000",
+            // The browser and the test clients all connect from 127.0.0.1: no connection cap here.
+            ["Munt:Limits:ConnectionsPerAddress"] = "100000",
             ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{FreePort()}",
             ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
             ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{FreePort()}",
