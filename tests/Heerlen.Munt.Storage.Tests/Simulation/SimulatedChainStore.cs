@@ -15,7 +15,7 @@ public sealed record StorageFaults
     /// <summary>Only a prefix of the batch is stored, then the write fails (a torn batch).</summary>
     public int Tear { get; init; } = 30;
 
-    /// <summary>The write takes ten times longer than usual.</summary>
+    /// <summary>The write takes 25 times longer than usual.</summary>
     public int Slow { get; init; } = 60;
 
     /// <summary>A read during a reload fails.</summary>
@@ -26,6 +26,12 @@ public sealed record StorageFaults
     /// crash in between loses what was acknowledged. Never true in a real run.
     /// </summary>
     public bool AcknowledgeBeforeDurable { get; init; }
+
+    /// <summary>
+    /// A broken disk for checking the checker: a crash loses the last write that was already durable (a disk that lies
+    /// about fsync). Never true in a real run.
+    /// </summary>
+    public bool LoseLastWriteOnCrash { get; init; }
 
     /// <summary>No faults at all: the end of a run, when every open question is settled.</summary>
     public static StorageFaults None { get; } = new() { FailBeforeCommit = 0, FailAfterCommit = 0, Tear = 0, Slow = 0, FailRead = 0 };
@@ -43,6 +49,7 @@ public sealed class SimulatedChainStore(string chainId, SimLoop loop) : IChainSt
     private readonly List<InFlight> _inFlight = [];
     private int _lockHolder;
     private int _generation = 1;
+    private (int Entries, int Blocks) _beforeLastWrite;
 
     public string ChainId { get; } = chainId;
 
@@ -54,8 +61,24 @@ public sealed class SimulatedChainStore(string chainId, SimLoop loop) : IChainSt
 
     public StorageFaults Faults { get; set; } = new();
 
-    /// <summary>While true, every call fails as if PostgreSQL were unreachable, and the writer lock is lost.</summary>
-    public bool Down { get; set; }
+    /// <summary>
+    /// While true, every call fails as if PostgreSQL were unreachable. Going down ends the writer lock's session: the
+    /// lock is lost for good, and the writer must take it again once the database is back.
+    /// </summary>
+    public bool Down
+    {
+        get => _down;
+        set
+        {
+            _down = value;
+            if (value) _lockHolder = 0;
+        }
+    }
+
+    private bool _down;
+
+    /// <summary>True if the writer of the current process holds the lock (after a crash, a new process is current).</summary>
+    public bool LockHeldByCurrentWriter => _lockHolder == _generation;
 
     /// <summary>Appends asked for, and how each ended.</summary>
     public Dictionary<string, int> Counts { get; } = [];
@@ -154,6 +177,12 @@ public sealed class SimulatedChainStore(string chainId, SimLoop loop) : IChainSt
             else if (roll == 2) Persist(write, loop.Random.Next(write.Entries.Count + 1));
         }
         _inFlight.Clear();
+        if (Faults.LoseLastWriteOnCrash && _beforeLastWrite.Entries < Entries.Count)
+        {
+            Count("crash_lost_durable_write");
+            Entries.RemoveRange(_beforeLastWrite.Entries, Entries.Count - _beforeLastWrite.Entries);
+            Blocks.RemoveRange(_beforeLastWrite.Blocks, Blocks.Count - _beforeLastWrite.Blocks);
+        }
         _generation++;
         _lockHolder = 0;
     }
@@ -162,6 +191,7 @@ public sealed class SimulatedChainStore(string chainId, SimLoop loop) : IChainSt
     private void Persist(InFlight write, int entryCount)
     {
         if (Entries.Count != write.EntriesBefore || Blocks.Count != write.BlocksBefore) return;
+        _beforeLastWrite = (Entries.Count, Blocks.Count);
         Entries.AddRange(write.Entries.Take(entryCount));
         long size = write.EntriesBefore + entryCount;
         foreach (var block in write.Blocks)
