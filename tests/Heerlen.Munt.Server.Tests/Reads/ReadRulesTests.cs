@@ -86,8 +86,11 @@ public sealed class ReadRulesTests(ServerFixture fixture)
         var figures = await auditor.ReadAsync(o => client.Statistics.GetFiguresAsync(new GetFiguresRequest { Area = "heerlen", FromPeriod = week, ToPeriod = week }, o));
         var city = Assert.Single(figures.Rows);
         Assert.True(city.JobsPublished >= 4);
-        Assert.False(city.HasDistinctEarners); // fewer than 10 earners: withheld
-        Assert.Contains("distinct_earners", city.Withheld);
+        // Fewer than 10 earners: withheld. Other tests share this server and may have paid ten or more this week, so the
+        // rule is checked both ways: a count is shown only from 10 persons on, and a withheld count is named as withheld.
+        if (city.HasDistinctEarners) Assert.True(city.DistinctEarners >= 10, $"{city.DistinctEarners} earners shown");
+        else Assert.Contains("distinct_earners", city.Withheld);
+        Assert.Equal(city.HasDistinctEarners, !city.Withheld.Contains("distinct_earners"));
         Assert.Equal(10, figures.SuppressionThreshold);
         Assert.True(figures.AsOfHeight > 0);
         Assert.StartsWith("area,period_kind,period,as_of_height", figures.Csv, StringComparison.Ordinal);
