@@ -139,7 +139,7 @@ public sealed class BadInputTests(ServerFixture fixture) : IDisposable
 
         var first = await _client.Ledger.SubmitCommandAsync(request, Answers.Options(null));
         var second = await _client.Ledger.SubmitCommandAsync(request, Answers.Options(null));
-        var balance = await Eventually(() => payer.BalanceAsync(), b => b.AsOfHeight >= first.Height);
+        var balance = await Earners.Eventually(() => payer.BalanceAsync(), b => b.AsOfHeight >= first.Height);
 
         Assert.True(first.Applied);
         Assert.False(first.Retry);
@@ -240,30 +240,5 @@ public sealed class BadInputTests(ServerFixture fixture) : IDisposable
         Assert.True(info.Height > 0);
     }
 
-    /// <summary>A new resident who earned <paramref name="cents"/> for a job (published, done and approved for this test).</summary>
-    private async Task<MuntActor> EarnerAsync(long cents)
-    {
-        var officer = _client.As(fixture.Demo("officer-anouk"));
-        var resident = _client.As(Wallet.Create());
-        await resident.OpenAccountAsync();
-        var (job, _) = await officer.PublishJobAsync(DemoCommunity.Budget, "speeltuin-vegen", "gms", new Amount(cents), 1, DateTimeOffset.UtcNow.AddDays(7));
-        await resident.EnrolAsync(job);
-        await resident.SubmitCompletionAsync(job, [0xFF, 0xD8, .. Guid.NewGuid().ToByteArray()]);
-        var approved = await officer.ApproveAsync(job, resident.Account);
-        await Eventually(() => resident.BalanceAsync(), b => b.AsOfHeight >= approved.Height);
-        return resident;
-    }
-
-    /// <summary>Reads until the read model has caught up (at most 30 s).</summary>
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > until) throw new TimeoutException("the read model did not catch up in 30 s");
-            await Task.Delay(100);
-        }
-    }
+    private Task<MuntActor> EarnerAsync(long cents) => fixture.EarnerAsync(_client, cents);
 }

@@ -137,7 +137,7 @@ public sealed class MalleationTests(ServerFixture fixture) : IDisposable
         Assert.True(late.Retry);
         Assert.Equal((first.Height, first.EntryHash), (late.Height, late.EntryHash));
         Assert.Equal("command_expired", await SubmitAsync(fresh.Envelope)); // a new command id past its expiry is refused
-        var balance = await Eventually(() => payer.BalanceAsync(), b => b.AsOfHeight >= first.Height);
+        var balance = await Earners.Eventually(() => payer.BalanceAsync(), b => b.AsOfHeight >= first.Height);
         Assert.Equal(400, balance.BalanceCents);
     }
 
@@ -188,29 +188,5 @@ public sealed class MalleationTests(ServerFixture fixture) : IDisposable
         return [.. new byte[32 - raw.Length], .. raw];
     }
 
-    /// <summary>A new resident who earned <paramref name="cents"/> for a job (published, done and approved for this test).</summary>
-    private async Task<Wallet> EarnerAsync(long cents)
-    {
-        var officer = _client.As(fixture.Demo("officer-anouk"));
-        var wallet = Wallet.Create();
-        var resident = _client.As(wallet);
-        await resident.OpenAccountAsync();
-        var (job, _) = await officer.PublishJobAsync(DemoCommunity.Budget, "speeltuin-vegen", "gms", new Amount(cents), 1, DateTimeOffset.UtcNow.AddDays(7));
-        await resident.EnrolAsync(job);
-        await resident.SubmitCompletionAsync(job, [0xFF, 0xD8, .. Guid.NewGuid().ToByteArray()]);
-        await officer.ApproveAsync(job, resident.Account);
-        return wallet;
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > until) throw new TimeoutException("the read model did not catch up in 30 s");
-            await Task.Delay(100);
-        }
-    }
+    private async Task<Wallet> EarnerAsync(long cents) => (await fixture.EarnerAsync(_client, cents)).Wallet;
 }
