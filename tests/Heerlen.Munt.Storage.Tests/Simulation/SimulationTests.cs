@@ -11,6 +11,7 @@ namespace Heerlen.Munt.Storage.Tests.Simulation;
 /// replays exactly with <c>HM_SIM_SEED=n</c>. <c>HM_SIM_SEEDS</c> and <c>HM_SIM_STEPS</c> make a longer run.
 /// No PostgreSQL here: the store is simulated on purpose, behind the sequencer's storage seam.
 /// </summary>
+[Collection(SimulationCollection.Name)]
 public sealed class SimulationTests(ITestOutputHelper output)
 {
     private static int? Env(string name) =>
@@ -90,4 +91,14 @@ public sealed class SimulationTests(ITestOutputHelper output)
         output.WriteLine(failure.Message);
         Assert.Contains("the disk lost or changed what it had stored", failure.Message);
     }
+}
+
+/// <summary>
+/// The simulation runs alone, after the other tests of this project: its reloads verify whole chains on every pool
+/// thread, and on two cores that starved the PostgreSQL tests beside it until a connection timed out (seen once in CI).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SimulationCollection
+{
+    public const string Name = "Deterministic simulation";
 }
