@@ -204,6 +204,18 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
         Assert.Equal(Contracts.V1.CampaignScope.Neighbourhood, listed.Scope);
         // Nothing that could say what it is about: no budget line, module or area (they are on the chain for officers and auditors).
         Assert.Equal(("", "", ""), (listed.Budget, listed.Module, listed.Area));
+        var request = new GetCampaignRequest { Campaign = campaign.ToString() };
+        var byResident = await voter.ReadAsync(o => _client.Participation.GetCampaignAsync(request, o));
+        Assert.Equal(("", "", ""), (byResident.Budget, byResident.Module, byResident.Area));
+        // An officer (who funds it) and an auditor (who reads the chain anyway) see them, with a session.
+        foreach (string reader in new[] { "officer-anouk", "cbs" })
+        {
+            var seen = await _client.As(fixture.Demo(reader)).ReadAsync(o => _client.Participation.GetCampaignAsync(request, o));
+            Assert.Equal((DemoCommunity.Budget, "gms", ""), (seen.Budget, seen.Area, seen.Name));
+            Assert.NotEqual("", seen.Module);
+            var inList = (await _client.As(fixture.Demo(reader)).ReadAsync(o => _client.Participation.ListCampaignsAsync(new ListCampaignsRequest(), o))).Campaigns.Single(c => c.Campaign_ == campaign.ToString());
+            Assert.Equal((seen.Budget, seen.Module, seen.Area), (inList.Budget, inList.Module, inList.Area));
+        }
         // The resident's history (folded a moment later) says a reward came, not from what.
         var history = await voter.HistoryAsync();
         for (var until = DateTime.UtcNow.AddSeconds(30); !history.Lines.Any(l => l.Description.Contains("taking part", StringComparison.Ordinal)); history = await voter.HistoryAsync())

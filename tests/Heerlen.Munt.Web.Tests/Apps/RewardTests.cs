@@ -32,22 +32,12 @@ public sealed class RewardTests(WebServer server, Browser browser, ITestOutputHe
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    /// <summary>
-    /// A new module account (granted by the issuer) opens a city-wide campaign of <paramref name="reward"/> per person with a
-    /// fresh 2048-bit key; if <paramref name="fund"/>, officer Anouk puts money for four rewards in it.
-    /// </summary>
+    /// <summary>A city-wide campaign of <paramref name="reward"/> per person, open for a day; if <paramref name="fund"/>, officer Anouk puts money for four rewards in it.</summary>
     private async Task<(TokenIssuer Issuer, CampaignId Campaign)> OpenCampaignAsync(string name, Amount reward, bool fund)
     {
-        var module = Wallet.Create();
-        await Server.Client.As(module).OpenAccountAsync();
-        await Server.Client.As(Server.Wallet("issuer")).GrantRoleAsync(module.Account, Roles.Module);
-        var chain = await Server.Client.ChainInfoAsync();
-        var campaign = CampaignId.New();
-        var (opens, closes) = (DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
-        string folder = Path.Combine(Path.GetTempPath(), "munt-web-reward-" + Guid.NewGuid().ToString("N"));
+        string folder = CampaignSetup.NewFolder("munt-web-reward-");
         _folders.Add(folder);
-        var (issuer, key) = TokenIssuer.Create(folder, chain.ChainId, campaign, opens.ToUnixTimeMilliseconds(), closes.ToUnixTimeMilliseconds(), perPersonCap: 1, bits: 2048);
-        await Server.Client.As(module).OpenCampaignAsync(campaign, DemoCommunity.Budget, reward, opens, closes, Ledger.Commands.CampaignScope.City, null, 1, sensitive: false, name, key);
+        var (issuer, campaign) = await CampaignSetup.OpenAsync(Server, folder, name, reward, DateTimeOffset.UtcNow.AddDays(1));
         if (fund) await Server.Client.As(Server.Wallet("officer-anouk")).FundCampaignAsync(campaign, reward * 4);
         return (issuer, campaign);
     }

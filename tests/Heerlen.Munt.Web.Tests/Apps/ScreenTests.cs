@@ -73,6 +73,7 @@ public sealed class ScreenTests(WebServer server, Browser browser, ITestOutputHe
             ("Winkels", "Winkels", "office-shops"),
             ("Uitbetalen", "Uitbetalen aan winkels", "office-payouts"),
             ("Bewoners", "Bewoners", "office-residents"),
+            ("Acties", "Beloningsacties", "office-campaigns"),
             ("Overzicht", "Overzicht: wat de gemeente verschuldigd is", "office-overview"),
         ];
         await Assertions.Expect(page.GetByRole(AriaRole.Navigation)).ToBeVisibleAsync(new() { Timeout = AppFlows.ChainWaitMs });

@@ -36,7 +36,9 @@ export type Body =
   | { type: 'RotateKey'; account: string; /** the new key as an account-style id (hm1…) */ newKey: string }
   | { type: 'FreezeAccount'; account: string; frozen: boolean }
   | { type: 'SetSpendingLimit'; account: string; dailyLimit: number }
-  | { type: 'RedeemReward'; campaign: string; /** 32 bytes, hex */ serial: string; /** hex */ signature: string };
+  | { type: 'FundCampaign'; campaign: string; amount: number }
+  | { type: 'RedeemReward'; campaign: string; /** 32 bytes, hex */ serial: string; /** hex */ signature: string }
+  | { type: 'CloseCampaign'; campaign: string };
 
 export const createPhrase = (): string => core.newPhrase();
 export const phraseValid = (phrase: string): boolean => core.isValidPhrase(normalise(phrase));

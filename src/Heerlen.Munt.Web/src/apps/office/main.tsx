@@ -1,5 +1,6 @@
 // The municipality's back office: jobs (publish, edit text, stop), reviews with photo (never one's own work), budget
-// with a second officer's signature, shops, payouts, residents and munt cards, and what the city owes.
+// with a second officer's signature, shops, payouts, residents and munt cards, reward campaigns (fund, close), and what
+// the city owes.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import '../../ui/style.css';
@@ -10,6 +11,7 @@ import type { StoredKey } from '../../ui/keystore';
 import type { AccountJson } from '../../ui/types';
 import { Unlock } from '../../ui/unlock';
 import { Budget, Overview, Redemptions, Shops } from './money';
+import { Campaigns } from './campaigns';
 import { Residents } from './residents';
 import { Jobs, Review } from './jobs';
 import { T } from './texts';
@@ -43,6 +45,7 @@ function App() {
     ['shops', T('tabShops')],
     ['payouts', T('tabRedemptions')],
     ['residents', T('tabResidents')],
+    ['campaigns', T('tabCampaigns')],
     ['overview', T('tabOverview')],
   ];
   const officer = session.account?.roles?.includes('officer') ?? false;
@@ -67,6 +70,8 @@ function App() {
         <Redemptions actor={actor} />
       ) : tab === 'residents' ? (
         <Residents actor={actor} me={key} />
+      ) : tab === 'campaigns' ? (
+        <Campaigns actor={actor} />
       ) : tab === 'overview' ? (
         <Overview actor={actor} />
       ) : tab === 'jobs' ? (

@@ -234,6 +234,7 @@ interface LiabilitiesJson {
   merchantBalancesCents?: string;
   budgetsCents?: string;
   jobReservesCents?: string;
+  campaignFundsCents?: string;
   outstandingRedemptions?: string;
   outstandingRedemptionCents?: string;
 }
@@ -252,6 +253,7 @@ export function Overview(props: { actor: Actor }) {
         [T('redemptionsOpen'), l.outstandingRedemptionCents],
         [T('budgets'), l.budgetsCents],
         [T('reserves'), l.jobReservesCents],
+        [T('campaignFunds'), l.campaignFundsCents],
       ]
     : [];
   return (
