@@ -220,6 +220,10 @@ public sealed class MuntActor(MuntClient client, Wallet wallet)
         ArgumentException.ThrowIfNullOrWhiteSpace(expectedKeyId);
         var info = await Client.ChainInfoAsync(ct: ct);
         var c = await Client.CallAsync(o => Client.Participation.GetCampaignAsync(new GetCampaignRequest { Campaign = campaign.ToString() }, o), null, ct);
+        // A voucher for a campaign that pays no more would use up the person's one voucher at the desk for nothing.
+        if (c.Status is CampaignStatus.Closed or CampaignStatus.Ended)
+            throw new MuntException("campaign_closed", Client.Options.Language == "en" ? "This campaign has ended. No more rewards can be paid." : "Deze actie is voorbij. U kunt geen beloning meer krijgen.",
+                Grpc.Core.StatusCode.FailedPrecondition, $"campaign {campaign} is {c.Status}");
         var key = RsaBlindPublicKey.Decode(c.PublicKey.Span);
         if (!string.Equals(key.KeyId.ToString(), expectedKeyId, StringComparison.OrdinalIgnoreCase))
             throw new MuntException("campaign_key_mismatch", "De sleutel van deze actie is niet de sleutel die de uitgever toont. Vraag geen bon aan en meld dit bij de gemeente.",

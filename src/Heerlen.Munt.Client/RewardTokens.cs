@@ -24,8 +24,23 @@ public sealed record PendingReward(string ChainId, string Campaign, string Accou
     /// <summary>As JSON (byte fields in base64), for a file on the device.</summary>
     public string ToJson() => JsonSerializer.Serialize(this);
 
-    /// <summary>Reads <see cref="ToJson"/>'s form.</summary>
-    public static PendingReward FromJson(string json) => JsonSerializer.Deserialize<PendingReward>(json) ?? throw new FormatException("not a pending reward");
+    /// <summary>Reads <see cref="ToJson"/>'s form; anything else (a field missing, another file) is a <see cref="FormatException"/>.</summary>
+    public static PendingReward FromJson(string json)
+    {
+        PendingReward? read;
+        try
+        {
+            read = JsonSerializer.Deserialize<PendingReward>(json);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException("not a pending reward", e);
+        }
+        if (read is null || string.IsNullOrEmpty(read.ChainId) || !CampaignId.TryParse(read.Campaign, out _) || !AccountId.TryParse(read.Account, out _)
+            || read.PublicKey is not { Length: > 0 } || read.Serial is not { Length: 32 } || read.BlindedMessage is not { Length: > 0 } || read.Inverse is not { Length: > 0 })
+            throw new FormatException("not a pending reward: a field is missing or wrong");
+        return read;
+    }
 }
 
 /// <summary>The resident's side of a reward token (RFC 9474): blind, then unblind and check the module's answer.</summary>

@@ -56,6 +56,8 @@ internal static partial class Commands
         run.Line(run.T("Laat deze code zien aan de balie:", "Show this code at the desk:"));
         run.Line(code);
         run.Line(run.T($"Lever de bon daarna in met: munt reward-redeem {path} --blind-signature ANTWOORD", $"Then hand the voucher in with: munt reward-redeem {path} --blind-signature ANSWER"));
+        run.Line(run.T("Wacht daarmee een paar uur of een dag: wie direct na de balie inlevert, is aan de tijd te herkennen.",
+            "Wait a few hours or a day before you do: handing in right after the desk lets the times give you away."));
     }
 
     private static async Task RewardRedeemAsync(Invocation run)
@@ -66,10 +68,13 @@ internal static partial class Commands
         {
             pending = PendingReward.FromJson(await File.ReadAllTextAsync(path, run.Ct));
         }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             throw new CliFailure("pending_reward_unreadable", $"{path} is geen bon-aanvraag van munt reward-request.", $"{path} is not a voucher request made by munt reward-request.");
         }
+        if (pending.Account != run.Actor.Account.ToString())
+            throw new CliFailure("pending_reward_other_account", $"{path} is een bon voor een ander account ({pending.Account}). Alleen dat account kan hem inleveren.",
+                $"{path} is a voucher for another account ({pending.Account}). Only that account can hand it in.");
         byte[] answer;
         try
         {

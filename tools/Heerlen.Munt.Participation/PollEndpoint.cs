@@ -14,11 +14,13 @@ namespace Heerlen.Munt.Modules;
 /// <list type="bullet">
 /// <item><c>GET /campaign</c>: the campaign id, key id, window and cap (for the poll's "thank you" page).</item>
 /// <item><c>POST /issue</c> <c>{"person": "…", "code": "…"}</c>: 200 <c>{"answer": "…"}</c>; 409 when refused
-/// (<c>already_issued</c>, <c>campaign_not_open</c>, <c>campaign_retired</c>), 400 for a bad request or code, each with
-/// <c>{"code", "nl", "en"}</c>; 401 without the secret.</item>
+/// (<c>already_issued</c>, <c>campaign_not_open</c>, <c>issuing_ended</c>, <c>campaign_retired</c>), 400 for a bad request
+/// or code, each with <c>{"code", "nl", "en"}</c>; 401 without the secret.</item>
 /// </list>
+/// With a <see cref="CampaignWatch"/>, the desk asks the chain before it signs (at most every 30 s), so a campaign an
+/// officer closed early gets no more vouchers.
 /// </summary>
-public sealed class PollEndpoint(TokenIssuer issuer, string secret, Func<long>? clock = null)
+public sealed class PollEndpoint(TokenIssuer issuer, string secret, Func<long>? clock = null, CampaignWatch? watch = null)
 {
     /// <summary>Largest request body taken.</summary>
     public const int BodyBytesMax = 8 * 1024;
@@ -49,17 +51,17 @@ public sealed class PollEndpoint(TokenIssuer issuer, string secret, Func<long>? 
                 Console.Error.WriteLine($"munt-module serve: {e.Message}"); // one broken connection; keep serving
                 continue;
             }
-            _ = Task.Run(() => Handle(context), CancellationToken.None);
+            _ = Task.Run(() => HandleAsync(context), CancellationToken.None);
         }
     }
 
-    private void Handle(HttpListenerContext context)
+    private async Task HandleAsync(HttpListenerContext context)
     {
         using var response = context.Response;
         (int Status, object Body) answer;
         try
         {
-            answer = Answer(context.Request);
+            answer = await AnswerAsync(context.Request);
         }
         catch (IOException e)
         {
@@ -80,7 +82,7 @@ public sealed class PollEndpoint(TokenIssuer issuer, string secret, Func<long>? 
         response.OutputStream.Write(bytes);
     }
 
-    private (int Status, object Body) Answer(HttpListenerRequest request)
+    private async Task<(int Status, object Body)> AnswerAsync(HttpListenerRequest request)
     {
         if (!Authorised(request.Headers["Authorization"])) return (401, Refusal("unauthorised", "Alleen de server van de peiling mag dit vragen.", "Only the poll's server may ask this."));
         string path = request.Url?.AbsolutePath ?? "";
@@ -104,7 +106,9 @@ public sealed class PollEndpoint(TokenIssuer issuer, string secret, Func<long>? 
         if (asked?.Person is null || asked.Code is null) return (400, Refusal("invalid_request", "Geef person en code mee.", "Give person and code."));
         try
         {
-            byte[] answer = issuer.Issue(asked.Person, RewardTokens.ReadDeskCode(asked.Code), _clock());
+            byte[] blinded = RewardTokens.ReadDeskCode(asked.Code);
+            if (watch is not null && await watch.CheckAsync(issuer) is { } warning) Console.Error.WriteLine($"munt-module serve: {warning}");
+            byte[] answer = issuer.Issue(asked.Person, blinded, _clock());
             return (200, new { answer = Convert.ToBase64String(answer) });
         }
         catch (FormatException)

@@ -10,7 +10,10 @@ namespace Heerlen.Munt.Modules;
 /// <summary>Why the module will not sign a token; <see cref="Code"/> is stable, the message is for the person at the desk.</summary>
 public sealed class IssueRefusedException(string code, string dutch, string english) : Exception(english)
 {
-    /// <summary>Stable code: <c>already_issued</c>, <c>campaign_not_open</c>, <c>campaign_retired</c>, <c>blinded_message_invalid</c>, <c>person_id_invalid</c>.</summary>
+    /// <summary>
+    /// Stable code: <c>already_issued</c>, <c>campaign_not_open</c>, <c>issuing_ended</c>, <c>campaign_retired</c>,
+    /// <c>blinded_message_invalid</c>, <c>person_id_invalid</c>.
+    /// </summary>
     public string Code { get; } = code;
 
     /// <summary>The reason in plain Dutch.</summary>
@@ -31,11 +34,21 @@ public sealed record IssuedToken(string Person, string IssuedOn, string BlindedH
 /// <summary>The campaign's terms as the module keeps them next to its key.</summary>
 /// <param name="ChainId">The chain.</param>
 /// <param name="Campaign">The campaign id (hex).</param>
-/// <param name="OpensAtMs">Issuing starts.</param>
-/// <param name="ClosesAtMs">Issuing ends.</param>
+/// <param name="OpensAtMs">Issuing starts (the campaign's window opens).</param>
+/// <param name="ClosesAtMs">The campaign's window closes: the ledger takes no voucher from then on.</param>
 /// <param name="PerPersonCap">Tokens per person.</param>
 /// <param name="KeyId">The public key's id (hex), to show at the desk.</param>
-public sealed record CampaignTerms(string ChainId, string Campaign, long OpensAtMs, long ClosesAtMs, int PerPersonCap, string KeyId);
+/// <param name="IssueUntilMs">
+/// Issuing ends, before <paramref name="ClosesAtMs"/>, so that the last vouchers can still be handed in later (an app
+/// waits a random while before it hands one in: see docs/participation.md); 0 in folders made before this existed, which
+/// issue until the window closes.
+/// </param>
+/// <param name="Server">The server the campaign was opened on, which the desk asks whether the campaign is still open; null in older folders.</param>
+public sealed record CampaignTerms(string ChainId, string Campaign, long OpensAtMs, long ClosesAtMs, int PerPersonCap, string KeyId, long IssueUntilMs = 0, string? Server = null)
+{
+    /// <summary>The end of issuing: <see cref="IssueUntilMs"/>, or the window's close in older folders.</summary>
+    public long IssueEndMs => IssueUntilMs > 0 ? Math.Min(IssueUntilMs, ClosesAtMs) : ClosesAtMs;
+}
 
 /// <summary>
 /// The issuing side of a campaign, in one folder: the RSA private key (<c>key.pk8</c>), a secret for hashing people's ids
@@ -105,24 +118,45 @@ public sealed class TokenIssuer
         return tokens;
     }
 
-    /// <summary>Makes a new campaign key (<paramref name="bits"/>, 2048-4096) and person secret in a new folder; the campaign is opened on the chain next.</summary>
-    public static (TokenIssuer Issuer, RsaBlindPublicKey Key) Create(string folder, string chainId, CampaignId campaign, long opensAtMs, long closesAtMs, int perPersonCap, int bits = 3072)
+    /// <summary>
+    /// Makes a new campaign key (<paramref name="bits"/>, 2048-4096) and person secret in a new folder; the campaign is
+    /// opened on the chain next. Issuing ends at <paramref name="issueUntilMs"/> (0: when the window closes).
+    /// </summary>
+    public static (TokenIssuer Issuer, RsaBlindPublicKey Key) Create(string folder, string chainId, CampaignId campaign, long opensAtMs, long closesAtMs, int perPersonCap,
+        int bits = 3072, long issueUntilMs = 0, string? server = null)
     {
+        if (issueUntilMs != 0 && (issueUntilMs <= opensAtMs || issueUntilMs > closesAtMs))
+            throw new ArgumentException("issuing must end after the campaign opens and no later than it closes");
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()) throw new IOException($"{folder} is not empty: one folder per campaign");
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
         else Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // only the module's operator
         var key = RsaBlindPrivateKey.Generate(bits, Random);
         WriteSecret(Path.Combine(folder, KeyFile), key.ExportPkcs8());
         WriteSecret(Path.Combine(folder, SecretFile), RandomNumberGenerator.GetBytes(32));
-        var terms = new CampaignTerms(chainId, campaign.ToString(), opensAtMs, closesAtMs, perPersonCap, key.PublicKey.KeyId.ToString());
+        var terms = new CampaignTerms(chainId, campaign.ToString(), opensAtMs, closesAtMs, perPersonCap, key.PublicKey.KeyId.ToString(), issueUntilMs, server);
         WriteSecret(Path.Combine(folder, TermsFile), Encoding.UTF8.GetBytes(JsonSerializer.Serialize(terms)));
         WriteSecret(Path.Combine(folder, IssuedFile), []);
         return (new TokenIssuer(folder, terms), key.PublicKey);
     }
 
-    /// <summary>Opens a campaign folder made by <see cref="Create"/>.</summary>
-    public static TokenIssuer Open(string folder) =>
-        new(folder, JsonSerializer.Deserialize<CampaignTerms>(File.ReadAllText(Path.Combine(folder, TermsFile))) ?? throw new IOException("campaign.json is empty"));
+    /// <summary>Opens a campaign folder made by <see cref="Create"/>; a folder without one, or with a damaged one, is an <see cref="IOException"/> or <see cref="InvalidDataException"/> that says so.</summary>
+    public static TokenIssuer Open(string folder)
+    {
+        string path = Path.Combine(folder, TermsFile);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{folder} is not a campaign folder made by munt-module create (it has no {TermsFile})", path);
+        CampaignTerms? terms;
+        try
+        {
+            terms = JsonSerializer.Deserialize<CampaignTerms>(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} is damaged ({e.Message}); restore it from a copy before using this desk", e);
+        }
+        if (terms is null || !CampaignId.TryParse(terms.Campaign, out _) || string.IsNullOrEmpty(terms.ChainId) || string.IsNullOrEmpty(terms.KeyId) || terms.PerPersonCap < 1)
+            throw new InvalidDataException($"{path} is damaged (a field is missing); restore it from a copy before using this desk");
+        return new TokenIssuer(folder, terms);
+    }
 
     /// <summary>
     /// Signs one blinded token for the person with eligibility id <paramref name="personId"/> (a voter pass number, a panel
@@ -137,6 +171,9 @@ public sealed class TokenIssuer
         string normalised = NormalisePerson(personId);
         if (normalised.Length is 0 or > 128)
             throw new IssueRefusedException("person_id_invalid", "Vul het nummer van de persoon in.", "Enter the person's number.");
+        if (nowMs >= Terms.IssueEndMs && nowMs < Terms.ClosesAtMs)
+            throw new IssueRefusedException("issuing_ended", "De balie geeft voor deze actie geen bonnen meer. Wie al een bon heeft, kan hem nog inleveren.",
+                "The desk gives no more vouchers for this campaign. Anyone who has one can still hand it in.");
         if (nowMs < Terms.OpensAtMs || nowMs >= Terms.ClosesAtMs)
             throw new IssueRefusedException("campaign_not_open", "Deze actie is nu niet open.", "This campaign is not open now.");
         // One desk at a time, also across processes: the list is read, checked and appended under one exclusive handle.
@@ -254,6 +291,17 @@ public sealed class TokenIssuer
                 File.Delete(path);
             }
         }
+    }
+
+    /// <summary>
+    /// Removes the folder of a campaign that was never opened on the chain (the ledger refused it, or it failed before it
+    /// was sent): the key is destroyed first, then every file, so the folder can be used again.
+    /// </summary>
+    public void Discard()
+    {
+        Retire();
+        foreach (var name in new[] { TermsFile, IssuedFile }) File.Delete(Path.Combine(_folder, name));
+        if (!Directory.EnumerateFileSystemEntries(_folder).Any()) Directory.Delete(_folder);
     }
 
     private string PersonHash(string normalisedPersonId)

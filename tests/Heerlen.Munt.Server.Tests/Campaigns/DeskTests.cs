@@ -2,6 +2,7 @@ using Heerlen.Munt.Client;
 using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Ledger.Crypto;
 using Heerlen.Munt.Modules;
+using Heerlen.Munt.Server.Tests.Support;
 
 namespace Heerlen.Munt.Server.Tests.Campaigns;
 
@@ -130,6 +131,70 @@ public sealed class DeskTests : IDisposable
         Assert.Equal("campaign_not_open", Assert.Throws<IssueRefusedException>(() => _desk.Issue("late", Blinded(), Now + 7_200_000)).Code);
         Assert.Equal("campaign_not_open", Assert.Throws<IssueRefusedException>(() => _desk.Issue("early", Blinded(), Now - 7_200_000)).Code);
         Assert.Empty(_desk.Issued);
+    }
+
+    [Fact]
+    public void the_desk_stops_issuing_before_the_window_closes_so_the_last_vouchers_can_still_be_handed_in()
+    {
+        string folder = _folder + "-until";
+        try
+        {
+            long opens = Now - 60_000, until = Now + 3_600_000, closes = Now + 7_200_000;
+            var (desk, key) = TokenIssuer.Create(folder, "heerlen-munt/test", CampaignId.New(), opens, closes, 1, 2048, issueUntilMs: until);
+            byte[] Blind() => RsaBlindSignatures.Blind(key, Random.GenerateSeed(32), RsaBlindVariant.Sha384PssDeterministic, Random).BlindedMessage;
+            Assert.NotEmpty(desk.Issue("voter-1", Blind(), until - 1));
+            var refused = Assert.Throws<IssueRefusedException>(() => desk.Issue("voter-2", Blind(), until));
+            Assert.Equal("issuing_ended", refused.Code);
+            Assert.Contains("kan hem nog inleveren", refused.Dutch);
+            Assert.Equal("campaign_not_open", Assert.Throws<IssueRefusedException>(() => desk.Issue("voter-3", Blind(), closes)).Code);
+            Assert.Single(desk.Issued);
+            // Kept in the folder, so every desk on it (and a restarted one) stops at the same moment.
+            Assert.Equal((until, until), (TokenIssuer.Open(folder).Terms.IssueUntilMs, TokenIssuer.Open(folder).Terms.IssueEndMs));
+            Assert.Throws<ArgumentException>(() => TokenIssuer.Create(folder + "-late", "heerlen-munt/test", CampaignId.New(), opens, closes, 1, 2048, issueUntilMs: closes + 1));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void a_folder_from_before_issuing_had_its_own_end_issues_until_the_window_closes()
+    {
+        string terms = File.ReadAllText(Path.Combine(_folder, "campaign.json"));
+        var old = System.Text.Json.Nodes.JsonNode.Parse(terms)!.AsObject();
+        old.Remove("IssueUntilMs");
+        old.Remove("Server");
+        File.WriteAllText(Path.Combine(_folder, "campaign.json"), old.ToJsonString());
+        var desk = TokenIssuer.Open(_folder);
+        Assert.Equal((0L, null, desk.Terms.ClosesAtMs), (desk.Terms.IssueUntilMs, desk.Terms.Server, desk.Terms.IssueEndMs));
+        Assert.NotEmpty(desk.Issue("voter-1", Blinded(), desk.Terms.ClosesAtMs - 1));
+    }
+
+    [Theory]
+    [InlineData("{\"ChainId\": ")]
+    [InlineData("{}")]
+    [InlineData("null")]
+    public void a_damaged_campaign_file_stops_the_desk_with_a_reason_and_nothing_is_signed(string damaged)
+    {
+        File.WriteAllText(Path.Combine(_folder, "campaign.json"), damaged);
+        var e = Assert.Throws<InvalidDataException>(() => TokenIssuer.Open(_folder));
+        Assert.Contains("campaign.json is damaged", e.Message);
+        Assert.Empty(_desk.Issued);
+        Assert.Contains("not a campaign folder", Assert.Throws<FileNotFoundException>(() => TokenIssuer.Open(_folder + "-none")).Message);
+    }
+
+    [Fact]
+    public void the_answer_drawn_as_a_qr_code_in_the_terminal_reads_back_as_the_answer()
+    {
+        string answer = Convert.ToBase64String(_desk.Issue("voter-qr", Blinded(), Now));
+        string drawn = TerminalQr.Draw(answer);
+        Assert.Equal(answer, QrReader.Read(drawn));
+        // A 3072-bit key's answer (384 bytes, 512 characters) fits too, still under 100 columns wide.
+        string longer = Convert.ToBase64String(Random.GenerateSeed(384));
+        string drawnLonger = TerminalQr.Draw(longer);
+        Assert.Equal(longer, QrReader.Read(drawnLonger));
+        Assert.True(drawnLonger.Split('\n')[0].Count(c => c == '\u2580') < 100);
     }
 
     [Fact]

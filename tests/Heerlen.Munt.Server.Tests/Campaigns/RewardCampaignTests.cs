@@ -175,6 +175,7 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
         var voter = _client.As(await NewResidentAsync());
         var pending = await voter.RequestRewardAsync(campaign, KeyId);
         byte[] blindSignature = issuer.Issue("stempas-7", pending.BlindedMessage, Now);
+        var late = await _client.As(await NewResidentAsync()).RequestRewardAsync(campaign, KeyId); // made before the close, shown after it
 
         var (code, _, error) = await ModuleAsync("close", "--dir", _folder, "--server", fixture.Server.GrpcUrl, "--phrase-file", phraseFile);
 
@@ -186,8 +187,70 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
         Assert.Equal(0, closed.FundsCents);
         var e = await Assert.ThrowsAsync<MuntRejectedException>(() => voter.RedeemRewardAsync(pending, blindSignature));
         Assert.Equal("campaign_closed", e.Reason);
-        var late = await voter.RequestRewardAsync(campaign, KeyId);
         Assert.Equal("campaign_retired", Assert.Throws<IssueRefusedException>(() => issuer.Issue("stempas-8", late.BlindedMessage, Now)).Code);
+        // And an app asks for no voucher of a closed campaign: it would use up the person's one voucher at the desk for nothing.
+        Assert.Equal("campaign_closed", (await Assert.ThrowsAsync<MuntException>(() => voter.RequestRewardAsync(campaign, KeyId))).Reason);
+    }
+
+    [Fact]
+    public async Task a_polls_desk_asks_the_chain_before_it_signs_and_refuses_once_an_officer_closed_the_campaign()
+    {
+        var (issuer, campaign, _) = await OpenCampaignAsync(rewards: 3);
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        string prefix = $"http://127.0.0.1:{port}/", secret = "a-long-shared-secret-for-the-poll";
+        using var stop = new CancellationTokenSource();
+        using var watchClient = new MuntClient(fixture.Server.GrpcUrl);
+        using var watch = new CampaignWatch(watchClient, rememberFor: TimeSpan.Zero); // asks every time, so the test need not wait out the 30 s
+        var serving = new PollEndpoint(issuer, secret, watch: watch).ServeAsync(prefix, stop.Token);
+        using var http = new HttpClient { BaseAddress = new Uri(prefix) };
+        async Task<(int Status, string Code)> Ask(string person, PendingReward pending)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "issue") { Content = System.Net.Http.Json.JsonContent.Create(new { person, code = RewardTokens.DeskCode(pending.BlindedMessage) }) };
+            request.Headers.Authorization = new("Bearer", secret);
+            using var response = await http.SendAsync(request);
+            var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            return ((int)response.StatusCode, body.TryGetProperty("code", out var code) ? code.GetString()! : "");
+        }
+
+        try
+        {
+            Assert.Equal((200, ""), await Ask("panel-1", await _client.As(await NewResidentAsync()).RequestRewardAsync(campaign, KeyId)));
+            // A polling station without the key asks this desk (munt-module issue --desk), and gets an answer that pays.
+            string secretFile = Path.Combine(_folder, "station.secret");
+            await File.WriteAllTextAsync(secretFile, secret);
+            var voter = _client.As(await NewResidentAsync());
+            var pending = await voter.RequestRewardAsync(campaign, KeyId);
+            var station = await ModuleAsync("issue", "--desk", prefix, "--secret-file", secretFile, "--person", "stempas-31", "--blinded", RewardTokens.DeskCode(pending.BlindedMessage));
+            Assert.True(station.Code == 0, station.Error);
+            await voter.RedeemRewardAsync(pending, Convert.FromBase64String(station.Output.Trim()));
+            var misread = await ModuleAsync("issue", "--desk", prefix, "--secret-file", secretFile, "--person", "stempas-33", "--blinded", RewardTokens.DeskCode(pending.BlindedMessage[..^1]));
+            Assert.Equal(1, misread.Code);
+            Assert.Contains("blinded_message_invalid", misread.Error);
+            var again = await ModuleAsync("issue", "--desk", prefix, "--secret-file", secretFile, "--person", "STEMPAS 31",
+                "--blinded", RewardTokens.DeskCode((await _client.As(await NewResidentAsync()).RequestRewardAsync(campaign, KeyId)).BlindedMessage));
+            Assert.Equal(1, again.Code);
+            Assert.Contains("already_issued: Deze persoon heeft de bon voor deze actie al gekregen.", again.Error);
+
+            // A code made before an officer closes the campaign (the app asks for none after it) reaches the desk after it.
+            var late = await _client.As(await NewResidentAsync()).RequestRewardAsync(campaign, KeyId);
+            await _client.As(fixture.Demo("officer-anouk")).CloseCampaignAsync(campaign);
+            Assert.Equal((409, "campaign_retired"), await Ask("panel-2", late));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await serving;
+        }
+        Assert.True(issuer.Retired);
+        Assert.Equal(2, issuer.Issued.Count);
+        var gone = await ModuleAsync("issue", "--desk", prefix, "--secret-file", Path.Combine(_folder, "station.secret"), "--person", "stempas-32", "--blinded", "AAAA");
+        Assert.Equal(1, gone.Code);
+        Assert.Contains("desk_unreachable", gone.Error);
     }
 
     [Fact]

@@ -1,0 +1,75 @@
+using Heerlen.Munt.Client;
+using Heerlen.Munt.Contracts.V1;
+
+namespace Heerlen.Munt.Modules;
+
+/// <summary>
+/// The desk asks the chain, before it signs, whether its campaign still pays vouchers (the public
+/// <c>Participation.GetCampaign</c>). The folder's own window is not enough: an officer may close a campaign early, and
+/// a voucher signed after that can never pay, yet it uses up the person's one voucher (found in review). A campaign the
+/// chain has closed retires the desk's key at once. When the chain cannot be asked (a desk without a network), the desk
+/// goes on by its folder's terms and says so: the person in front of it should not be sent away for a network fault.
+/// An answer is remembered for a while (<see cref="RememberDefault"/>), so a busy desk asks once in a while, not per person.
+/// </summary>
+public sealed class CampaignWatch(MuntClient client, TimeSpan? rememberFor = null, TimeProvider? time = null) : IDisposable
+{
+    /// <summary>How long one answer of the chain is used, unless told otherwise.</summary>
+    public static readonly TimeSpan RememberDefault = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the desk waits for the chain before it goes on without.</summary>
+    public static readonly TimeSpan AskFor = TimeSpan.FromSeconds(3);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeSpan _rememberFor = rememberFor ?? RememberDefault;
+    private readonly SemaphoreSlim _asking = new(1, 1);
+    private (CampaignStatus Status, DateTimeOffset At)? _known;
+
+    /// <summary>
+    /// Throws <see cref="IssueRefusedException"/> when the chain says the campaign pays no more vouchers (closed: the key is
+    /// retired too; or its window ended). Returns null when the chain says it is open, or a warning for the operator when the
+    /// chain could not be asked.
+    /// </summary>
+    public async Task<string?> CheckAsync(TokenIssuer issuer, CancellationToken ct = default)
+    {
+        CampaignStatus status;
+        await _asking.WaitAsync(ct);
+        try
+        {
+            if (_known is { } known && _time.GetUtcNow() - known.At < _rememberFor)
+            {
+                status = known.Status;
+            }
+            else
+            {
+                try
+                {
+                    var request = new GetCampaignRequest { Campaign = issuer.Terms.Campaign };
+                    var campaign = await client.Participation.GetCampaignAsync(request, client.CallOptionsFor(null, ct, AskFor));
+                    status = campaign.Status;
+                    _known = (status, _time.GetUtcNow());
+                }
+                catch (Grpc.Core.RpcException e) when (!ct.IsCancellationRequested)
+                {
+                    return $"could not ask the chain whether campaign {issuer.Terms.Campaign} is still open ({MuntException.From(e).Reason}); signing by the folder's terms";
+                }
+            }
+        }
+        finally
+        {
+            _asking.Release();
+        }
+        switch (status)
+        {
+            case CampaignStatus.Closed:
+                if (!issuer.Retired) issuer.Retire();
+                throw new IssueRefusedException("campaign_retired", "Deze actie is gesloten; de sleutel is vernietigd.", "This campaign is closed; its key was destroyed.");
+            case CampaignStatus.Ended:
+                throw new IssueRefusedException("campaign_not_open", "Deze actie is nu niet open.", "This campaign is not open now.");
+            default:
+                return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _asking.Dispose();
+}
