@@ -124,7 +124,7 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
     }
 
     [Fact]
-    public async Task a_signature_from_another_campaigns_module_makes_no_token()
+    public async Task a_signature_from_another_campaigns_module_makes_no_token_and_the_ledger_refuses_another_campaigns_token()
     {
         var (_, campaign, _) = await OpenCampaignAsync(rewards: 10);
         var otherFolder = _folder + "-other";
@@ -140,6 +140,21 @@ public sealed class RewardCampaignTests(ServerFixture fixture) : IDisposable
             // It does not unblind to a signature under this campaign's key: the app says so before anything is sent.
             var e = await Assert.ThrowsAsync<MuntException>(() => voter.RedeemRewardAsync(pending, answer));
             Assert.Equal("reward_signature_invalid", e.Reason);
+
+            // A real, finished token of another campaign on this chain, handed in to this one past the app: the ledger
+            // checks it against this campaign's key and records the refusal.
+            var (module, _) = await NewModuleAsync();
+            var chain = await _client.ChainInfoAsync();
+            var otherCampaign = CampaignId.New();
+            Directory.Delete(otherFolder, recursive: true);
+            var (otherDesk, otherCampaignKey) = TokenIssuer.Create(otherFolder, chain.ChainId, otherCampaign, Now - 60_000, Now + 3_600_000, 1, 2048);
+            await _client.As(module).OpenCampaignAsync(otherCampaign, DemoCommunity.Budget, Amount.FromEuros(1), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1),
+                Ledger.Commands.CampaignScope.City, null, 1, sensitive: false, "andere-actie", otherCampaignKey);
+            var foreign = await voter.RequestRewardAsync(otherCampaign, otherCampaignKey.KeyId.ToString());
+            var (serial, signature) = RewardTokens.Finish(foreign, otherDesk.Issue("stempas-9", foreign.BlindedMessage, Now));
+            var refused = await Assert.ThrowsAsync<MuntRejectedException>(() => voter.DoAsync(h => new RedeemReward(campaign, serial, signature) { Header = h }));
+            Assert.Equal("reward_token_invalid", refused.Reason);
+            Assert.Equal(0, (await _client.Participation.GetCampaignAsync(new GetCampaignRequest { Campaign = campaign.ToString() })).RewardsPaid);
         }
         finally
         {
