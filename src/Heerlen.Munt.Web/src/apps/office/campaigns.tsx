@@ -4,6 +4,7 @@
 // Opening a campaign is the module's work (munt-module), never the back office's: it needs the campaign's private key.
 import { useEffect, useState } from 'preact/hooks';
 import type { Actor } from '../../ui/actor';
+import { useActions } from '../../ui/actions';
 import { messageOf } from '../../ui/api';
 import { Busy, Field, Money, Notice, ScreenTitle } from '../../ui/components';
 import { formatCents, formatTime, int, parseAmount } from '../../ui/money';
@@ -36,9 +37,6 @@ function statusOf(c: CampaignJson): string {
 export function Campaigns(props: { actor: Actor }) {
   const [list, setList] = useState<CampaignJson[] | null>(null);
   const [amounts, setAmounts] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const load = () =>
     props.actor.get<{ campaigns?: CampaignJson[] }>('/v1/campaigns?includeClosed=true').then(
@@ -48,24 +46,10 @@ export function Campaigns(props: { actor: Actor }) {
         setList([]);
       },
     );
+  const { errors, setErrors, message, busy, act } = useActions(load);
   useEffect(() => {
     load();
   }, []);
-
-  const act = async (key: string, work: () => Promise<string>) => {
-    setBusy(key);
-    setErrors({});
-    setMessage(null);
-    try {
-      setMessage(await work());
-      setConfirming(null);
-      await load();
-    } catch (x) {
-      setErrors({ [key]: messageOf(x) });
-    } finally {
-      setBusy(null);
-    }
-  };
 
   const fund = (e: Event, c: CampaignJson) => {
     e.preventDefault();
@@ -84,6 +68,7 @@ export function Campaigns(props: { actor: Actor }) {
   const close = (c: CampaignJson) =>
     act(`close:${c.campaign}`, async () => {
       await props.actor.submit({ type: 'CloseCampaign', campaign: c.campaign });
+      setConfirming(null);
       return T('closedDone', { name: titleOf(c), budget: c.budget || '—' });
     });
 

@@ -11,6 +11,7 @@ import { CosignFields, useCosign } from './cosign';
 import { isAccount, isBankReference, isSlug } from '../../ui/wallet';
 import { T } from './texts';
 import { messageOf } from '../../ui/api';
+import { useActions } from '../../ui/actions';
 
 export function Budget(props: { actor: Actor; me: StoredKey }) {
   const [threshold, setThreshold] = useState<number | null>(null);
@@ -73,26 +74,11 @@ export function Shops(props: { actor: Actor }) {
   const [list, setList] = useState<MerchantJson[] | null>(null);
   const [account, setAccount] = useState('');
   const [area, setArea] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
   const load = () => props.actor.get<{ merchants?: MerchantJson[] }>('/v1/merchants').then((r) => setList(r.merchants ?? []), (e) => { setErrors({ list: e.message }); setList([]); });
+  const { errors, setErrors, message, busy, act } = useActions(load);
   useEffect(() => {
     load();
   }, []);
-  const act = async (key: string, work: () => Promise<string>) => {
-    setBusy(key);
-    setErrors({});
-    setMessage(null);
-    try {
-      setMessage(await work());
-      await load();
-    } catch (x) {
-      setErrors({ [key]: messageOf(x) });
-    } finally {
-      setBusy(null);
-    }
-  };
   const admit = (e: Event) => {
     e.preventDefault();
     const found: Record<string, string> = {};
