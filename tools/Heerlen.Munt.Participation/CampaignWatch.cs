@@ -45,6 +45,10 @@ public sealed class CampaignWatch(MuntClient client, TimeSpan? rememberFor = nul
                 {
                     var request = new GetCampaignRequest { Campaign = issuer.Terms.Campaign };
                     var campaign = await client.Participation.GetCampaignAsync(request, client.CallOptionsFor(null, ct, AskFor));
+                    // Only this campaign's own answer may retire its key: a server that shows another key (another chain, a
+                    // proxy gone wrong) is not asked at all.
+                    if (!string.Equals(campaign.KeyId, issuer.Terms.KeyId, StringComparison.OrdinalIgnoreCase))
+                        return $"the server shows campaign {issuer.Terms.Campaign} with another key ({campaign.KeyId}); not asking it; signing by the folder's terms";
                     status = campaign.Status;
                     _known = (status, _time.GetUtcNow());
                 }

@@ -152,6 +152,16 @@ public sealed partial class CliTests
         string[] lines = offline.Output.TrimEnd('\n').Split('\n');
         Assert.Equal(unreachable.Output.Trim(), lines[^1]);
         Assert.Equal(lines[^1], Heerlen.Munt.Server.Tests.Support.QrReader.Read(offline.Output));
+
+        // A server that shows this campaign with another key is not believed, whatever it says about the campaign.
+        string termsFile = Path.Combine(desk, "campaign.json");
+        var edited = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(termsFile))!.AsObject();
+        edited["KeyId"] = new string('0', 64);
+        await File.WriteAllTextAsync(termsFile, edited.ToJsonString());
+        Ok(await MuntAsync("--as", "officer-anouk", "close-campaign", terms.Campaign));
+        var otherKey = await ModuleAsync("issue", "--dir", desk, "--person", "p-9", "--blinded", code);
+        Assert.Contains("with another key", otherKey.Error);
+        Assert.True(File.Exists(Path.Combine(desk, "key.pk8")));
     }
 
     [Fact]
