@@ -277,4 +277,32 @@ public sealed class RewardTests(WebServer server, Browser browser, ITestOutputHe
         await ExpectBalance(phone, "HM 1,00");
         Assert.Equal(1, (await Campaign(campaign)).RewardsPaid);
     }
+
+    [Fact]
+    public async Task a_waiting_voucher_of_a_campaign_that_was_closed_meanwhile_is_reported_clearly_when_its_moment_comes_and_removed()
+    {
+        var (issuer, campaign) = await OpenCampaignAsync("wijkgesprek-zuid", Amount.FromEuros(1), fund: true);
+        var phone = await NewPhonePage();
+        await AppFlows.OnboardResident(phone, ResidentPin);
+        await AppFlows.Tab(phone, "Beloning", "Beloning ophalen");
+        string blinded = await AskForAVoucher(phone, campaign, issuer.Terms.KeyId, "wijkgesprek-zuid", "HM 1,00");
+        await CheckAnswer(phone, issuer.Issue("bewoner-12", Heerlen.Munt.Client.RewardTokens.ReadDeskCode(blinded), Now));
+
+        // An officer stops the campaign before the voucher's moment (e.g. its module was lost).
+        await Server.Client.As(Server.Wallet("officer-anouk")).CloseCampaignAsync(campaign);
+
+        // A day later (the page's clock) the resident opens the app: it tries, and says in words why there is no reward.
+        await phone.Clock.InstallAsync(new() { TimeDate = DateTime.UtcNow.AddHours(23.5) });
+        await phone.ReloadAsync();
+        await phone.GetByLabel("Pincode").FillAsync(ResidentPin);
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Open", Exact = true }).ClickAsync();
+        await Assertions.Expect(phone.GetByRole(AriaRole.Alert).Filter(new() { HasText = "De app kon uw bon niet inleveren. Deze actie is voorbij." })).ToBeVisibleAsync(new() { Timeout = AppFlows.ChainWaitMs });
+        await Accessibility.AssertNoSeriousViolations(phone, "resident: a waiting voucher of a closed campaign");
+
+        // It can never pay: it is gone from the phone, and nothing was paid.
+        await AppFlows.Tab(phone, "Beloning", "Beloning ophalen");
+        await Assertions.Expect(phone.GetByLabel("Code van de actie")).ToBeVisibleAsync();
+        Assert.Equal(0, await phone.GetByRole(AriaRole.Heading, new() { Name = "Nog niet afgemaakt" }).CountAsync());
+        Assert.Equal(0, (await Campaign(campaign)).RewardsPaid);
+    }
 }
