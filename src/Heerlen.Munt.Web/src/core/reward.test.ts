@@ -1,8 +1,8 @@
 // The resident's pending reward token: made, finished with the desk's answer, and kept sealed on the device.
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, fromHex, toBase64Url, toHex } from './bytes.js';
+import { fromBase64, fromBase64Url, fromHex, toBase64, toBase64Url, toHex } from './bytes.js';
 import { bigIntToBytes, bytesToBigInt, decodeRsaPublicKey, InvalidBlindSignature, modPow, rewardTokenMessage, verify } from './blindrsa.js';
-import { finishReward, openPendingReward, requestReward, sealPendingReward } from './reward.js';
+import { deskAnswerText, finishReward, openPendingReward, requestReward, sealPendingReward } from './reward.js';
 import { readVectors } from './test-support.js';
 import { walletFromPhrase } from './wallet.js';
 
@@ -60,5 +60,35 @@ describe('a pending reward token', () => {
     bytes[20] ^= 1;
     expect(() => openPendingReward('hmr1.' + toBase64Url(bytes), resident.secret)).toThrow(/another key|damaged/);
     expect(() => openPendingReward('hmc1.' + sealed.slice(5), resident.secret)).toThrow(/hmr1/);
+  });
+});
+
+describe("the desk's answer as read from a QR code or typed", () => {
+  const pending = requestReward(vector.chain_id, vector.campaign, resident.account, key);
+  const answer = toBase64(desk(pending.blindedMessage));
+
+  it('is the base64 text itself, white space and line breaks ignored, and finishes the token', () => {
+    expect(answer.length).toBe(344); // 256 bytes: a 2048-bit key
+    expect(deskAnswerText(answer)).toBe(answer);
+    const wrapped = `  ${answer.slice(0, 76)}\n${answer.slice(76, 200)}\r\n ${answer.slice(200)}\n`;
+    const clean = deskAnswerText(wrapped)!;
+    expect(clean).toBe(answer);
+    expect(finishReward(pending, fromBase64(clean)).signature).toBeDefined();
+  });
+
+  it('accepts the sizes of 2048- to 4096-bit keys and nothing else', () => {
+    expect(deskAnswerText(toBase64(new Uint8Array(512).fill(7)))).not.toBeNull(); // 684 characters
+    expect(deskAnswerText(toBase64(new Uint8Array(384).fill(7)))).not.toBeNull();
+    expect(deskAnswerText(toBase64(new Uint8Array(255).fill(7)))).toBeNull();
+    expect(deskAnswerText(toBase64(new Uint8Array(513).fill(7)))).toBeNull();
+  });
+
+  it('is not some other QR code: a payment code, an account, a web address, a cut-off answer', () => {
+    expect(deskAnswerText('heerlenmunt:pay?code=AB12CD34&merchant=hm1q')).toBeNull();
+    expect(deskAnswerText(resident.account)).toBeNull();
+    expect(deskAnswerText('https://heerlen.nl/munt')).toBeNull();
+    expect(deskAnswerText(answer.slice(0, 343))).toBeNull();
+    expect(deskAnswerText(`-${answer.slice(1)}`)).toBeNull();
+    expect(deskAnswerText('')).toBeNull();
   });
 });

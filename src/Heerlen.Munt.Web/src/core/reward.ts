@@ -107,3 +107,16 @@ export function openPendingReward(sealed: string, secret: Uint8Array): PendingRe
     createdAtMs: j.createdAtMs,
   };
 }
+
+/**
+ * The desk's answer as the app reads it, typed, pasted or scanned from the desk's QR code (which holds exactly the same
+ * text): base64 of the blind signature, white space ignored. Returns the clean text, or null if it cannot be an answer
+ * (not base64, or not the 256 to 512 bytes of a 2048- to 4096-bit key) — e.g. another QR code was scanned. Whether it
+ * fits the token is checked by finishReward.
+ */
+export function deskAnswerText(text: string): string | null {
+  const clean = text.replace(/\s+/g, '');
+  if (clean.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(clean)) return null;
+  const bytes = (clean.length / 4) * 3 - (clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0);
+  return bytes >= 256 && bytes <= 512 ? clean : null;
+}

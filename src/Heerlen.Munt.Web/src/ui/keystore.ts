@@ -12,6 +12,12 @@ export interface StoredKey {
   /** The key sealed under the PIN: an `hmc1.` text. */
   sealed: string;
   createdAtMs: number;
+  /**
+   * Set once the desk's answer was checked: the random moment from which the app hands the token in by itself
+   * (src/core/reward-due.ts). Not sealed, so the app can tell without the RSA code whether anything is due; it says no
+   * more about the visit to the desk than createdAtMs already does.
+   */
+  dueAtMs?: number;
 }
 
 /** A database with one object store (key path `id`) and one index; made on first use. */
@@ -75,6 +81,12 @@ export interface StoredReward {
   /** The pending token sealed: an `hmr1.` text. */
   sealed: string;
   createdAtMs: number;
+  /**
+   * Set once the desk's answer was checked: the random moment from which the app hands the token in by itself
+   * (src/core/reward-due.ts). Not sealed, so the app can tell without the RSA code whether anything is due; it says no
+   * more about the visit to the desk than createdAtMs already does.
+   */
+  dueAtMs?: number;
 }
 
 const REWARDS: Place = { db: 'heerlen-munt-rewards', store: 'pending', index: 'account' };

@@ -1,12 +1,15 @@
 // The resident's app (mobile first, installable): onboarding, the job board, my jobs, paying, balance and history.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import '../../ui/style.css';
 import { Actor, Rejected } from '../../ui/actor';
 import { ApiError, messageOf } from '../../ui/api';
 import { Busy, Field, go, Notice, QrCode, ScreenTitle, Shell, SubmitButton, useRoute } from '../../ui/components';
 import { useLang } from '../../ui/i18n';
-import { type StoredKey, deleteKey, listKeys } from '../../ui/keystore';
+import { type StoredKey, deleteKey, listKeys, listRewards } from '../../ui/keystore';
+import { formatCents } from '../../ui/money';
+import { dueNow } from '../../core/reward-due';
+import type { Outcome } from './hand-in';
 import type { AccountJson } from '../../ui/types';
 import { type RewardKit, type Wallet, WrongPin, loadRewardKit, unseal } from '../../ui/wallet';
 import { Jobs, MyJobs } from './jobs';
@@ -96,6 +99,7 @@ function App() {
 
   return (
     <Shell app={T('app')} nav={nav}>
+      {isResident && <AutoHandIn key={actor.account} actor={actor} />}
       {!isResident ? (
         <Waiting actor={actor} onCheck={refresh} />
       ) : tab === 'mine' ? (
@@ -127,6 +131,60 @@ function LazyReward(props: RewardProps) {
   }, []);
   if (failed) return <Notice kind="error">{T('loadFailed')}</Notice>;
   return loaded ? <loaded.Screen {...props} kit={loaded.kit} /> : <Busy />;
+}
+
+/**
+ * Hands in reward tokens whose random moment has come (src/core/reward-due.ts), with the wallet the PIN just unlocked:
+ * right after unlocking and then every minute while the app is open. Shows what came in. The RSA code and the screen's
+ * module load only when a token is due.
+ */
+function AutoHandIn(props: { actor: Actor }) {
+  const [outcomes, setOutcomes] = useState<Outcome[]>([]);
+  // Refused for now (the money ran out) in this session: tried again at the next unlock, not every minute.
+  const skip = useRef(new Set<string>());
+  const checking = useRef(false);
+  useEffect(() => {
+    const check = async () => {
+      if (checking.current) return;
+      checking.current = true;
+      try {
+        const due = dueNow(await listRewards(props.actor.account), Date.now()).filter((s) => !skip.current.has(s.id));
+        if (due.length === 0) return;
+        const [m, kit] = await Promise.all([import('./hand-in'), loadRewardKit()]);
+        const done = await m.handInDue(props.actor, kit, skip.current);
+        if (done.length > 0) {
+          setOutcomes((o) => [...o, ...done]);
+          window.dispatchEvent(new Event(m.REWARDS_CHANGED));
+        }
+      } catch {
+        // No network or no storage now: the next check tries again.
+      } finally {
+        checking.current = false;
+      }
+    };
+    check();
+    const timer = setInterval(check, 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  if (outcomes.length === 0) return null;
+  return (
+    <div class="arrivals">
+      {outcomes.map((o, i) =>
+        o.kind === 'paid' ? (
+          <Notice key={i} kind="ok">
+            {o.amount > 0 ? T('rewardArrived', { amount: formatCents(o.amount) }) : T('rewardArrivedPlain')}
+          </Notice>
+        ) : (
+          <Notice key={i} kind={o.kind === 'kept' ? 'warn' : 'error'}>
+            {T('rewardNotIn', { message: o.message })}
+          </Notice>
+        ),
+      )}
+      <button type="button" class="secondary" onClick={() => setOutcomes([])}>
+        {T('rewardSeen')}
+      </button>
+    </div>
+  );
 }
 
 async function loadAccount(actor: Actor): Promise<AccountJson | null> {

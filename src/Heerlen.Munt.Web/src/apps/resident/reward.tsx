@@ -1,18 +1,26 @@
 // "Beloning": a reward for taking part in a campaign (voting, a survey), as a blind-signed token (RFC 9474).
 // The resident types the campaign's code (and, to be sure, its key code) from the desk; the app makes a random serial
 // and blinds it, keeps both sealed on this phone, and shows only the blinded message (QR code and text). The desk signs
-// it without learning it; the app unblinds the answer, checks it, and hands the token in with RedeemReward (PIN).
+// it without learning it; the app unblinds the answer (typed, pasted or scanned from the desk's QR code) and checks it.
+// It does not hand the token in then: the desk knows when it served whom, and the chain shows when each account handed
+// a token in, so the two would match by time. The token waits, sealed, until a random moment 2 to 48 hours later
+// (src/core/reward-due.ts), and main.tsx hands it in when the app is unlocked after that. For a campaign that is not
+// sensitive the resident may hand it in now anyway (PIN), knowing it is less private.
 // Loaded only when the tab is opened, with the RSA code (`kit`; see main.tsx).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type Actor, type Prepared, Rejected, submitEnvelope } from '../../ui/actor';
+import { type Actor } from '../../ui/actor';
 import { ApiError, api, messageOf } from '../../ui/api';
 import { chain } from '../../ui/chain';
 import { Busy, Field, Money, Notice, QrCode, ScreenTitle, SubmitButton } from '../../ui/components';
 import { dict, useLang } from '../../ui/i18n';
 import { type StoredReward, deleteReward, listRewards, saveReward } from '../../ui/keystore';
+import { QrScanner } from '../../ui/lazy-scanner';
 import { formatCents, formatTime, int } from '../../ui/money';
 import type { CampaignJson } from '../../ui/types';
-import { type CampaignKey, type PendingReward, type RewardKit, WrongPin, blindedMessageText, randomId, redeemBody, unseal } from '../../ui/wallet';
+import { type CampaignKey, type PendingReward, type RewardKit, WrongPin, blindedMessageText, randomId, unseal } from '../../ui/wallet';
+import { chooseDueMoment } from '../../core/reward-due';
+import { deskAnswerText } from '../../core/reward';
+import { AlreadyRunning, REWARDS_CHANGED, handIn } from './hand-in';
 
 const T = dict(
   {
@@ -32,6 +40,7 @@ const T = dict(
     pendingTitle: 'Nog niet afgemaakt',
     pendingWaiting: 'Wacht op het antwoord van de balie.',
     pendingReady: 'Uw bon is klaar. U hebt de beloning nog niet gekregen.',
+    pendingDue: 'Uw bon is klaar. De app levert hem vanzelf in, de eerste keer dat u de app opent na {when}.',
     pendingCode: 'Actie {code}',
     continue: 'Ga verder',
     remove: 'Verwijder',
@@ -49,14 +58,26 @@ const T = dict(
     making: 'Bon maken…',
     back: 'Terug',
     deskTitle: 'Laat dit zien aan de balie',
-    deskText: 'De balie scant de QR-code of neemt de tekst over. Daarna geeft de balie u een antwoord. Plak dat antwoord hieronder.',
+    deskText: 'De balie scant de QR-code of neemt de tekst over. Daarna laat de balie u een antwoord zien. Scan dat antwoord, of plak of typ het hieronder.',
     qr: 'QR-code van uw bon voor de balie',
     asText: 'De bon als tekst',
     answer: 'Antwoord van de balie',
-    answerHint: 'Plak of typ de tekst die de balie u geeft.',
-    answerMissing: 'Plak eerst het antwoord van de balie.',
+    answerHint: 'Lukt scannen niet? Plak of typ dan de tekst die de balie u geeft.',
+    answerMissing: 'Scan of plak eerst het antwoord van de balie.',
+    scan: 'Scan het antwoord',
+    scanWrong: 'Deze QR-code is geen antwoord van de balie. Scan de QR-code die de balie u laat zien, of typ het antwoord.',
+    check: 'Controleer het antwoord',
+    checking: 'Controleren…',
+    waitTitle: 'Uw bon is klaar',
+    comes: 'Uw beloning komt vanzelf. De app levert uw bon in op een willekeurig moment na {when}, zodra u de app opent. Zo kan niemand zien dat u het was die aan de balie stond.',
+    openBefore: 'Open de app wel vóór {when}. Daarna is de actie voorbij en geeft de bon niets meer.',
+    short: 'Deze actie stopt binnenkort. Daarom wacht de app korter dan anders. Zo is minder goed verborgen dat u het was.',
+    now: 'Toch nu inleveren',
+    nowText: 'Niet wachten kan ook. Maar dan is beter te zien dat u het was die aan de balie stond.',
+    sensitiveNote: 'Bij deze actie wacht de app altijd. Zo blijft geheim waar u aan meedeed.',
     answerWrong: 'Dit antwoord past niet bij uw bon. Kijk of u alles hebt geplakt. Klopt het dan nog niet? Vraag de balie om een nieuw antwoord.',
     ready: 'Het antwoord van de balie klopt. Uw bon is klaar.',
+    busyElsewhere: 'De app levert deze bon op dit moment al in. Kijk zo bij uw saldo.',
     pin: 'Typ uw pincode om de beloning op te halen',
     wrongPin: 'Deze pincode klopt niet. Probeer het opnieuw.',
     collect: 'Haal {amount} op',
@@ -86,6 +107,7 @@ const T = dict(
     pendingTitle: 'Not finished yet',
     pendingWaiting: 'Waiting for the answer from the desk.',
     pendingReady: 'Your voucher is ready. You have not received the reward yet.',
+    pendingDue: 'Your voucher is ready. The app hands it in by itself, the first time you open the app after {when}.',
     pendingCode: 'Campaign {code}',
     continue: 'Continue',
     remove: 'Remove',
@@ -103,14 +125,26 @@ const T = dict(
     making: 'Making the voucher…',
     back: 'Back',
     deskTitle: 'Show this at the desk',
-    deskText: 'The desk scans the QR code or copies the text. Then the desk gives you an answer. Paste that answer below.',
+    deskText: 'The desk scans the QR code or copies the text. Then the desk shows you an answer. Scan that answer, or paste or type it below.',
     qr: 'QR code of your voucher for the desk',
     asText: 'The voucher as text',
     answer: 'Answer from the desk',
-    answerHint: 'Paste or type the text the desk gives you.',
-    answerMissing: 'Paste the answer from the desk first.',
+    answerHint: 'Scanning does not work? Then paste or type the text the desk gives you.',
+    answerMissing: 'Scan or paste the answer from the desk first.',
+    scan: 'Scan the answer',
+    scanWrong: 'This QR code is not an answer from the desk. Scan the QR code the desk shows you, or type the answer.',
+    check: 'Check the answer',
+    checking: 'Checking…',
+    waitTitle: 'Your voucher is ready',
+    comes: 'Your reward will come by itself. The app hands in your voucher at a random moment after {when}, as soon as you open the app. That way nobody can see that it was you at the desk.',
+    openBefore: 'Do open the app before {when}. After that the campaign is over and the voucher pays nothing.',
+    short: 'This campaign ends soon. So the app waits less than usual. That hides less well that it was you.',
+    now: 'Hand in now anyway',
+    nowText: 'You do not have to wait. But then it is easier to see that it was you at the desk.',
+    sensitiveNote: 'For this campaign the app always waits. That way it stays secret what you took part in.',
     answerWrong: 'This answer does not fit your voucher. Check that you pasted all of it. Still not right? Ask the desk for a new answer.',
     ready: 'The answer from the desk is right. Your voucher is ready.',
+    busyElsewhere: 'The app is handing in this voucher right now. Look at your balance in a moment.',
     pin: 'Type your PIN to collect the reward',
     wrongPin: 'This PIN is not right. Please try again.',
     collect: 'Collect {amount}',
@@ -124,9 +158,6 @@ const T = dict(
     again: 'Another campaign',
   },
 );
-
-/** Rejections after which the token can never pay: it is dropped from the phone. The others (money ran out, not open yet) keep it. */
-const FINAL = new Set(['reward_already_redeemed', 'reward_token_invalid', 'reward_cap_reached', 'campaign_closed', 'campaign_not_found']);
 
 type Step =
   | { kind: 'start' }
@@ -225,6 +256,10 @@ function Start(props: { actor: Actor; kit: RewardKit; onCampaign: (c: CampaignJs
   });
   useEffect(() => {
     reload();
+    // The app handed tokens in by itself (main.tsx): list what is left.
+    const changed = () => reload();
+    window.addEventListener(REWARDS_CHANGED, changed);
+    return () => window.removeEventListener(REWARDS_CHANGED, changed);
   }, []);
 
   const find = async (e: Event) => {
@@ -278,7 +313,13 @@ function Start(props: { actor: Actor; kit: RewardKit; onCampaign: (c: CampaignJs
               {pending.map((item) => (
                 <li class="card" key={item.stored.id}>
                   <h3>{T('pendingCode', { code: `${item.pending.campaign.slice(0, 8)}…` })}</h3>
-                  <p>{item.pending.signature ? T('pendingReady') : T('pendingWaiting')}</p>
+                  <p>
+                    {!item.pending.signature
+                      ? T('pendingWaiting')
+                      : item.stored.dueAtMs !== undefined
+                        ? T('pendingDue', { when: formatTime(item.stored.dueAtMs) })
+                        : T('pendingReady')}
+                  </p>
                   <p class="meta">{formatTime(item.pending.createdAtMs)}</p>
                   <div class="actions">
                     <button type="button" onClick={() => resume(item)}>
@@ -390,55 +431,51 @@ function Desk(props: {
   onBack: () => void; onDone: (amount: number) => void; onRefused: (message: string) => void;
 }) {
   const [pending, setPending] = useState(props.pending);
+  const [stored, setStored] = useState(props.stored);
+  const [short, setShort] = useState(false);
   const [answer, setAnswer] = useState('');
+  const [scanning, setScanning] = useState(false);
   const [pin, setPin] = useState('');
+  const [now, setNow] = useState(false);
   const [errors, setErrors] = useState<{ answer?: string; pin?: string; form?: string }>({});
   const [busy, setBusy] = useState(false);
-  // One hand-in at a time, and while its outcome is unknown a retry sends exactly the same signed bytes.
   const running = useRef(false);
-  const prepared = useRef<Prepared | null>(null);
   const amount = int(props.campaign.rewardCents);
+  const closesAtMs = int(props.campaign.closesAtMs);
   const blinded = blindedMessageText(pending);
 
-  const collect = async (e: Event) => {
-    e.preventDefault();
+  /** Keeps the finished token sealed on the phone with its random moment; nothing goes to the ledger now. */
+  const keep = async (finished: PendingReward) => {
+    const due = chooseDueMoment(Date.now(), closesAtMs);
+    const record: StoredReward = { ...props.stored, sealed: props.kit.sealReward(finished, props.actor.wallet), dueAtMs: due.dueAtMs };
+    await saveReward(record);
+    setStored(record);
+    setShort(due.short);
+    setPending(finished);
+  };
+
+  // A token finished before the app waited by itself has no moment yet: it gets one now.
+  useEffect(() => {
+    if (props.pending.signature && props.stored.dueAtMs === undefined) keep(props.pending).catch((x) => setErrors({ form: messageOf(x) }));
+  }, []);
+
+  const check = async (text: string) => {
     if (running.current) return;
     running.current = true;
     setBusy(true);
     setErrors({});
     try {
-      let current = pending;
-      if (!current.signature) {
-        if (!answer.trim()) throw new ApiError('answer_missing', T('answerMissing'));
-        try {
-          current = props.kit.finishReward(current, answer);
-        } catch (x) {
-          throw x instanceof props.kit.InvalidBlindSignature ? new ApiError('reward_signature_invalid', T('answerWrong')) : x;
-        }
-        // The desk answers once per person: the finished token is kept before anything else can go wrong.
-        await saveReward({ ...props.stored, sealed: props.kit.sealReward(current, props.actor.wallet) });
-        setPending(current);
+      if (!text.trim()) throw new ApiError('answer_missing', T('answerMissing'));
+      let finished: PendingReward;
+      try {
+        finished = props.kit.finishReward(pending, text);
+      } catch (x) {
+        throw x instanceof props.kit.InvalidBlindSignature ? new ApiError('reward_signature_invalid', T('answerWrong')) : x;
       }
-      // The PIN opens the sealed key again, as for a payment: an unlocked phone alone cannot hand in a token.
-      const wallet = await unseal(props.sealed, pin);
-      if (wallet.account !== props.actor.account) throw new WrongPin();
-      prepared.current ??= await props.actor.prepare(redeemBody(current));
-      await submitEnvelope(prepared.current.envelope, prepared.current.commandId);
-      prepared.current = null;
-      await deleteReward(props.stored.id);
-      props.onDone(amount);
+      // The desk answers once per person: the finished token is kept before anything else can go wrong.
+      await keep(finished);
     } catch (x) {
-      setPin('');
-      if (x instanceof Rejected) {
-        prepared.current = null; // decided on the chain: a new attempt is a new command
-        if (FINAL.has(x.code)) {
-          await deleteReward(props.stored.id).catch(() => {});
-          props.onRefused(x.message);
-          return;
-        }
-        setErrors({ form: x.message });
-      } else if (x instanceof WrongPin) setErrors({ pin: T('wrongPin') });
-      else if (x instanceof ApiError && (x.reason === 'answer_missing' || x.reason === 'reward_signature_invalid')) setErrors({ answer: x.message });
+      if (x instanceof ApiError && (x.reason === 'answer_missing' || x.reason === 'reward_signature_invalid')) setErrors({ answer: x.message });
       else setErrors({ form: messageOf(x) });
     } finally {
       running.current = false;
@@ -446,32 +483,109 @@ function Desk(props: {
     }
   };
 
+  const collectNow = async (e: Event) => {
+    e.preventDefault();
+    if (running.current || !pending.signature) return;
+    running.current = true;
+    setBusy(true);
+    setErrors({});
+    try {
+      // The PIN opens the sealed key again, as for a payment: an unlocked phone alone cannot hand in a token early.
+      const wallet = await unseal(props.sealed, pin);
+      if (wallet.account !== props.actor.account) throw new WrongPin();
+      const outcome = await handIn(props.actor, stored, pending, amount);
+      if (outcome.kind === 'paid') props.onDone(amount);
+      else if (outcome.kind === 'dropped') props.onRefused(outcome.message);
+      else setErrors({ form: outcome.message });
+    } catch (x) {
+      if (x instanceof WrongPin) setErrors({ pin: T('wrongPin') });
+      else if (x instanceof AlreadyRunning) setErrors({ form: T('busyElsewhere') });
+      else setErrors({ form: messageOf(x) });
+    } finally {
+      setPin('');
+      running.current = false;
+      setBusy(false);
+    }
+  };
+
+  if (pending.signature)
+    return (
+      <div>
+        <ScreenTitle>{T('waitTitle')}</ScreenTitle>
+        <Notice kind="ok">{T('ready')}</Notice>
+        {stored.dueAtMs !== undefined && <p>{T('comes', { when: formatTime(stored.dueAtMs) })}</p>}
+        {short && <Notice kind="warn">{T('short')}</Notice>}
+        {closesAtMs > 0 && <p>{T('openBefore', { when: formatTime(closesAtMs) })}</p>}
+        <CampaignFacts campaign={props.campaign} />
+        {errors.form && <Notice kind="error">{errors.form}</Notice>}
+        {props.campaign.sensitive ? (
+          <p class="meta">{T('sensitiveNote')}</p>
+        ) : now ? (
+          <form noValidate onSubmit={collectNow}>
+            <p>{T('nowText')}</p>
+            <Field label={T('pin')} type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onInput={setPin} error={errors.pin} />
+            <SubmitButton busy={busy} busyText={T('collecting')} class="block">
+              {amount > 0 ? T('collect', { amount: formatCents(amount) }) : T('collectPlain')}
+            </SubmitButton>
+          </form>
+        ) : (
+          <div>
+            <p class="meta">{T('nowText')}</p>
+            <button type="button" class="secondary" onClick={() => setNow(true)}>
+              {T('now')}
+            </button>
+          </div>
+        )}
+        <div class="actions">
+          <button type="button" class="secondary" onClick={props.onBack}>
+            {T('back')}
+          </button>
+        </div>
+      </div>
+    );
+
   return (
     <div>
-      <ScreenTitle>{pending.signature ? T('title') : T('deskTitle')}</ScreenTitle>
-      {!pending.signature && (
-        <>
-          <p>{T('deskText')}</p>
-          <div class="card center">
-            <QrCode text={blinded} label={T('qr')} size={300} />
-          </div>
-          <h2>{T('asText')}</h2>
-          <p class="code" data-testid="blinded-message">
-            {blinded}
-          </p>
-        </>
-      )}
+      <ScreenTitle>{T('deskTitle')}</ScreenTitle>
+      <p>{T('deskText')}</p>
+      <div class="card center">
+        <QrCode text={blinded} label={T('qr')} size={300} />
+      </div>
+      <h2>{T('asText')}</h2>
+      <p class="code" data-testid="blinded-message">
+        {blinded}
+      </p>
       <CampaignFacts campaign={props.campaign} />
-      <form noValidate onSubmit={collect}>
-        {pending.signature ? (
-          <Notice kind="ok">{T('ready')}</Notice>
-        ) : (
-          <Field label={T('answer')} hint={T('answerHint')} value={answer} onInput={setAnswer} error={errors.answer} autoComplete="off" autoCapitalize="none" spellcheck={false} />
-        )}
-        <Field label={T('pin')} type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onInput={setPin} error={errors.pin} />
+      {scanning ? (
+        <QrScanner
+          onClose={() => setScanning(false)}
+          onResult={(text) => {
+            setScanning(false);
+            // The desk's QR code holds exactly the answer's text; anything else (another QR code) is said so at once.
+            const clean = deskAnswerText(text);
+            if (!clean) setErrors({ answer: T('scanWrong') });
+            else {
+              setAnswer(clean);
+              check(clean);
+            }
+          }}
+        />
+      ) : (
+        <button type="button" class="block" onClick={() => setScanning(true)}>
+          {T('scan')}
+        </button>
+      )}
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          check(answer);
+        }}
+      >
+        <Field label={T('answer')} hint={T('answerHint')} value={answer} onInput={setAnswer} error={errors.answer} autoComplete="off" autoCapitalize="none" spellcheck={false} />
         {errors.form && <Notice kind="error">{errors.form}</Notice>}
-        <SubmitButton busy={busy} busyText={T('collecting')} class="block">
-          {amount > 0 ? T('collect', { amount: formatCents(amount) }) : T('collectPlain')}
+        <SubmitButton busy={busy} busyText={T('checking')} class="block">
+          {T('check')}
         </SubmitButton>
       </form>
       <div class="actions">
