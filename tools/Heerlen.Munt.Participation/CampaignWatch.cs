@@ -7,7 +7,9 @@ namespace Heerlen.Munt.Modules;
 /// The desk asks the chain, before it signs, whether its campaign still pays vouchers (the public
 /// <c>Participation.GetCampaign</c>). The folder's own window is not enough: an officer may close a campaign early, and
 /// a voucher signed after that can never pay, yet it uses up the person's one voucher (found in review). A campaign the
-/// chain has closed retires the desk's key at once. When the chain cannot be asked (a desk without a network), the desk
+/// chain has closed gets no more vouchers; the key itself is destroyed only by <c>munt-module close</c>, never on one
+/// server's word (a test server restored from a backup of the real one would otherwise destroy the real key: found in
+/// review). Only an answer from the campaign's own chain with the campaign's own key counts. When the chain cannot be asked (a desk without a network), the desk
 /// goes on by its folder's terms and says so: the person in front of it should not be sent away for a network fault.
 /// An answer is remembered for a while (<see cref="RememberDefault"/>), so a busy desk asks once in a while, not per person.
 /// </summary>
@@ -25,8 +27,8 @@ public sealed class CampaignWatch(MuntClient client, TimeSpan? rememberFor = nul
     private (CampaignStatus Status, DateTimeOffset At)? _known;
 
     /// <summary>
-    /// Throws <see cref="IssueRefusedException"/> when the chain says the campaign pays no more vouchers (closed: the key is
-    /// retired too; or its window ended). Returns null when the chain says it is open, or a warning for the operator when the
+    /// Throws <see cref="IssueRefusedException"/> when the chain says the campaign pays no more vouchers (closed, or its
+    /// window ended). Returns null when the chain says it is open, or a warning for the operator when the
     /// chain could not be asked.
     /// </summary>
     public async Task<string?> CheckAsync(TokenIssuer issuer, CancellationToken ct = default)
@@ -43,14 +45,20 @@ public sealed class CampaignWatch(MuntClient client, TimeSpan? rememberFor = nul
             {
                 try
                 {
+                    var info = await client.Ledger.GetChainInfoAsync(new GetChainInfoRequest(), client.CallOptionsFor(null, ct, AskFor));
+                    if (info.ChainId != issuer.Terms.ChainId)
+                        return $"the server at hand runs chain {info.ChainId}, not this campaign's {issuer.Terms.ChainId}; not asking it; signing by the folder's terms";
                     var request = new GetCampaignRequest { Campaign = issuer.Terms.Campaign };
                     var campaign = await client.Participation.GetCampaignAsync(request, client.CallOptionsFor(null, ct, AskFor));
-                    // Only this campaign's own answer may retire its key: a server that shows another key (another chain, a
-                    // proxy gone wrong) is not asked at all.
+                    // A server that shows another key (a proxy gone wrong, a server swapping keys) is not believed either.
                     if (!string.Equals(campaign.KeyId, issuer.Terms.KeyId, StringComparison.OrdinalIgnoreCase))
                         return $"the server shows campaign {issuer.Terms.Campaign} with another key ({campaign.KeyId}); not asking it; signing by the folder's terms";
                     status = campaign.Status;
                     _known = (status, _time.GetUtcNow());
+                }
+                catch (Grpc.Core.RpcException e) when (!ct.IsCancellationRequested && MuntException.From(e).Reason == "campaign_not_found")
+                {
+                    return $"the server does not know campaign {issuer.Terms.Campaign} (campaign_not_found): is --server right? Signing by the folder's terms";
                 }
                 catch (Grpc.Core.RpcException e) when (!ct.IsCancellationRequested)
                 {
@@ -65,8 +73,8 @@ public sealed class CampaignWatch(MuntClient client, TimeSpan? rememberFor = nul
         switch (status)
         {
             case CampaignStatus.Closed:
-                if (!issuer.Retired) issuer.Retire();
-                throw new IssueRefusedException("campaign_retired", "Deze actie is gesloten; de sleutel is vernietigd.", "This campaign is closed; its key was destroyed.");
+                throw new IssueRefusedException("campaign_closed", "Deze actie is gesloten. De balie geeft geen bonnen meer.",
+                    "This campaign is closed. The desk gives no more vouchers. (Operator: destroy the key with munt-module close.)");
             case CampaignStatus.Ended:
                 throw new IssueRefusedException("campaign_not_open", "Deze actie is nu niet open.", "This campaign is not open now.");
             default:

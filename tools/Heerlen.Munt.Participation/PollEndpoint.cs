@@ -27,12 +27,16 @@ public sealed class PollEndpoint(TokenIssuer issuer, string secret, Func<long>? 
 
     private readonly byte[] _secret = Encoding.UTF8.GetBytes(secret);
     private readonly Func<long> _clock = clock ?? (() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    private string _base = "/";
 
     /// <summary>Serves on <paramref name="prefix"/> (e.g. <c>http://127.0.0.1:5090/</c>) until <paramref name="ct"/> is cancelled.</summary>
     public async Task ServeAsync(string prefix, CancellationToken ct)
     {
         using var listener = new HttpListener();
         listener.Prefixes.Add(prefix);
+        // The addresses are under the prefix's path: listening on http://host:port/stemmen-2026/ serves
+        // /stemmen-2026/issue, so a proxy (and `issue --desk`) can use the same path.
+        _base = new Uri(prefix).AbsolutePath;
         listener.Start();
         using var stop = ct.Register(listener.Stop);
         while (!ct.IsCancellationRequested)
@@ -85,7 +89,8 @@ public sealed class PollEndpoint(TokenIssuer issuer, string secret, Func<long>? 
     private async Task<(int Status, object Body)> AnswerAsync(HttpListenerRequest request)
     {
         if (!Authorised(request.Headers["Authorization"])) return (401, Refusal("unauthorised", "Alleen de server van de peiling mag dit vragen.", "Only the poll's server may ask this."));
-        string path = request.Url?.AbsolutePath ?? "";
+        string full = request.Url?.AbsolutePath ?? "";
+        string path = full.StartsWith(_base, StringComparison.Ordinal) ? "/" + full[_base.Length..] : full;
         if (request.HttpMethod == "GET" && path == "/campaign")
             return (200, new { campaign = issuer.Terms.Campaign, keyId = issuer.Terms.KeyId, opensAtMs = issuer.Terms.OpensAtMs, closesAtMs = issuer.Terms.ClosesAtMs, perPersonCap = issuer.Terms.PerPersonCap, retired = issuer.Retired });
         if (request.HttpMethod != "POST" || path != "/issue") return (404, Refusal("not_found", "Dit adres bestaat niet.", "No such address."));

@@ -66,6 +66,7 @@ public static class ModuleCli
                 case "create": await CreateAsync(options, Required, output, ct); return 0;
                 case "issue": await IssueAsync(options, Required, output, error, terminal, ct); return 0;
                 case "serve":
+                    if (!System.Net.HttpListener.IsSupported) throw new PlatformNotSupportedException("serve needs HttpListener");
                     string secret = File.ReadAllText(Required("--secret-file")).Trim();
                     if (secret.Length < 16) throw new ArgumentException("the secret in --secret-file must be at least 16 characters");
                     string listen = options.GetValueOrDefault("--listen") ?? "http://127.0.0.1:5090/";
@@ -94,7 +95,12 @@ public static class ModuleCli
             error.WriteLine($"{e.Reason}: {e.LocalizedMessage}");
             return 1;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (System.Net.HttpListenerException e)
+        {
+            error.WriteLine($"cannot listen there: {e.Message} (is another program using that port, or is --listen not an address like http://127.0.0.1:5090/?)");
+            return 2;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException or UnauthorizedAccessException or InvalidDataException or PlatformNotSupportedException)
         {
             error.WriteLine(e.Message);
             return 2;
@@ -110,8 +116,7 @@ public static class ModuleCli
         if (o.ContainsKey("--desk"))
         {
             string remote = await IssueAtDeskAsync(required("--desk"), File.ReadAllText(required("--secret-file")).Trim(), o.GetValueOrDefault("--person") ?? "", o.GetValueOrDefault("--blinded") ?? "", ct);
-            if (terminal || o.ContainsKey("--qr")) output.Write(TerminalQr.Draw(remote));
-            output.WriteLine(remote);
+            ShowAnswer(remote, o, output, error, terminal);
             return;
         }
         var issuer = TokenIssuer.Open(required("--dir"));
@@ -141,8 +146,7 @@ public static class ModuleCli
             if (await watch.CheckAsync(issuer, ct) is { } warning) error.WriteLine(warning);
         }
         string answer = Convert.ToBase64String(issuer.Issue(person, blinded, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-        if (terminal || o.ContainsKey("--qr")) output.Write(TerminalQr.Draw(answer));
-        output.WriteLine(answer);
+        ShowAnswer(answer, o, output, error, terminal);
     }
 
     private static async Task CreateAsync(Dictionary<string, string> o, Func<string, string> required, TextWriter output, CancellationToken ct)
@@ -201,6 +205,36 @@ public static class ModuleCli
     }
 
     /// <summary>
+    /// The answer as text, with its QR code above it on a terminal (or with --qr). A 3072-bit key's answer is a QR code of
+    /// 85 columns and 43 lines: a window smaller than that cuts it, so the desk worker is told how big to make it.
+    /// </summary>
+    private static void ShowAnswer(string answer, Dictionary<string, string> o, TextWriter output, TextWriter error, bool terminal)
+    {
+        if (terminal || o.ContainsKey("--qr"))
+        {
+            string drawn = TerminalQr.Draw(answer);
+            string[] lines = drawn.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            int width = lines[0].Count(c => c == '\u2580');
+            output.Write(drawn);
+            if (terminal && WindowTooSmall(width, lines.Length + 2))
+                error.WriteLine($"the QR code needs a window of at least {width} columns and {lines.Length + 2} lines; make this one bigger (or smaller the font) to scan it, or copy the text");
+        }
+        output.WriteLine(answer);
+    }
+
+    private static bool WindowTooSmall(int columns, int rows)
+    {
+        try
+        {
+            return Console.WindowWidth < columns || Console.WindowHeight < rows;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or PlatformNotSupportedException)
+        {
+            return false; // no console window to measure
+        }
+    }
+
+    /// <summary>
     /// A station without the key asks the campaign's one desk (<see cref="PollEndpoint"/>, behind TLS) to sign: the same
     /// list and the same key for every station. Its refusals come back with their code and both languages.
     /// </summary>
@@ -208,7 +242,8 @@ public static class ModuleCli
     {
         if (!Uri.TryCreate(desk.EndsWith('/') ? desk : desk + "/", UriKind.Absolute, out var at) || at.Scheme is not ("http" or "https"))
             throw new ArgumentException($"--desk '{desk}' is not an address such as https://balie.heerlen.nl/stemmen-2026/");
-        using var http = new HttpClient { BaseAddress = at, Timeout = TimeSpan.FromSeconds(15) };
+        // Longer than the desk may take: 3 s asking the chain, up to 10 s waiting for another desk's turn on the list.
+        using var http = new HttpClient { BaseAddress = at, Timeout = TimeSpan.FromSeconds(30) };
         using var request = new HttpRequestMessage(HttpMethod.Post, "issue") { Content = System.Net.Http.Json.JsonContent.Create(new { person, code }) };
         request.Headers.Authorization = new("Bearer", secret);
         HttpResponseMessage response;
@@ -216,10 +251,16 @@ public static class ModuleCli
         {
             response = await http.SendAsync(request, ct);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (HttpRequestException) when (!ct.IsCancellationRequested)
         {
-            throw new IssueRefusedException("desk_unreachable", $"De centrale balie op {desk} is niet bereikbaar. Er is niets ondertekend; probeer het zo opnieuw.",
-                $"The central desk at {desk} cannot be reached. Nothing was signed; try again shortly.");
+            throw new IssueRefusedException("desk_unreachable", $"De centrale balie op {desk} is niet bereikbaar. Probeer het zo opnieuw met dezelfde code.",
+                $"The central desk at {desk} cannot be reached. Try again shortly with the same code.");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // It may have signed and noted the person after all: only the same code gets that answer again.
+            throw new IssueRefusedException("desk_unreachable", $"De centrale balie op {desk} antwoordde niet op tijd. Misschien is er al getekend: probeer het opnieuw met dezelfde code (geen nieuwe), dan komt hetzelfde antwoord.",
+                $"The central desk at {desk} did not answer in time. It may have signed already: try again with the same code (not a new one) to get the same answer.");
         }
         using (response)
         {
@@ -230,11 +271,15 @@ public static class ModuleCli
             }
             catch (System.Text.Json.JsonException)
             {
-                throw new IssueRefusedException("desk_error", $"De centrale balie gaf geen leesbaar antwoord (HTTP {(int)response.StatusCode}). Er is niets ondertekend.",
-                    $"The central desk gave no readable answer (HTTP {(int)response.StatusCode}). Nothing was signed.");
+                body = default;
             }
-            if (response.IsSuccessStatusCode && body.TryGetProperty("answer", out var answer) && answer.GetString() is { Length: > 0 } text) return text;
-            string Text(string name) => body.TryGetProperty(name, out var v) ? v.GetString() ?? "" : "";
+            if (body.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                throw new IssueRefusedException("desk_error", $"De centrale balie gaf geen leesbaar antwoord (HTTP {(int)response.StatusCode}). Probeer het opnieuw met dezelfde code.",
+                    $"The central desk gave no readable answer (HTTP {(int)response.StatusCode}). Try again with the same code.");
+            }
+            string Text(string name) => body.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString()! : "";
+            if (response.IsSuccessStatusCode && Text("answer") is { Length: > 0 } text) return text;
             throw new IssueRefusedException(Text("code") is { Length: > 0 } c ? c : "desk_error", Text("nl"), Text("en"));
         }
     }

@@ -11,7 +11,7 @@ namespace Heerlen.Munt.Modules;
 public sealed class IssueRefusedException(string code, string dutch, string english) : Exception(english)
 {
     /// <summary>
-    /// Stable code: <c>already_issued</c>, <c>campaign_not_open</c>, <c>issuing_ended</c>, <c>campaign_retired</c>,
+    /// Stable code: <c>already_issued</c>, <c>campaign_not_open</c>, <c>issuing_ended</c>, <c>campaign_closed</c>, <c>campaign_retired</c>,
     /// <c>blinded_message_invalid</c>, <c>person_id_invalid</c>.
     /// </summary>
     public string Code { get; } = code;

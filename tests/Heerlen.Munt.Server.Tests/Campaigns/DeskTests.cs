@@ -190,11 +190,32 @@ public sealed class DeskTests : IDisposable
         string answer = Convert.ToBase64String(_desk.Issue("voter-qr", Blinded(), Now));
         string drawn = TerminalQr.Draw(answer);
         Assert.Equal(answer, QrReader.Read(drawn));
-        // A 3072-bit key's answer (384 bytes, 512 characters) fits too, still under 100 columns wide.
+        // A 3072-bit key's answer (384 bytes, 512 characters): 85 columns and 43 lines, as participation.md says.
         string longer = Convert.ToBase64String(Random.GenerateSeed(384));
         string drawnLonger = TerminalQr.Draw(longer);
         Assert.Equal(longer, QrReader.Read(drawnLonger));
-        Assert.True(drawnLonger.Split('\n')[0].Count(c => c == '\u2580') < 100);
+        string[] lines = drawnLonger.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal((85, 43), (lines[0].Count(c => c == '\u2580'), lines.Length));
+    }
+
+    [Fact]
+    public async Task serving_on_a_port_another_program_holds_says_so_instead_of_crashing()
+    {
+        using var holder = new System.Net.HttpListener();
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        holder.Prefixes.Add($"http://127.0.0.1:{port}/");
+        holder.Start();
+        string secretFile = Path.Combine(_folder, "poll.secret");
+        File.WriteAllText(secretFile, "a-long-shared-secret-for-the-poll");
+        var (output, error) = (new StringWriter(), new StringWriter());
+        int code = await ModuleCli.RunAsync(["serve", "--dir", _folder, "--secret-file", secretFile, "--listen", $"http://127.0.0.1:{port}/"], output, error);
+        Assert.Equal(2, code);
+        Assert.Contains("cannot listen there", error.ToString());
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class CampaignOfficeTests(WebServer server, Browser browser, ITest
     public async Task an_officer_funds_a_campaign_returns_an_ended_ones_money_and_stops_one_early_in_the_back_office()
     {
         // A sensitive campaign with HM 3 in it whose window ends in a few seconds, and a named one open for a day, unfunded.
-        var ended = await OpenAsync(null, DateTimeOffset.UtcNow.AddSeconds(15)); // time for a cold start to open and fund it
+        var ended = await OpenAsync(null, DateTimeOffset.UtcNow.AddSeconds(25)); // time for a cold start to open and fund it
         await Server.Client.As(Server.Wallet("officer-anouk")).FundCampaignAsync(ended, Amount.FromEuros(3));
         var open = await OpenAsync("wijkenquete-2026", DateTimeOffset.UtcNow.AddDays(1));
         for (var until = DateTime.UtcNow.AddSeconds(30); (await CampaignAsync(ended)).Status != CampaignStatus.Ended;)
@@ -72,7 +72,7 @@ public sealed class CampaignOfficeTests(WebServer server, Browser browser, ITest
         await Assertions.Expect(running.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Typ een bedrag" })).ToBeVisibleAsync();
         await amount.FillAsync("99999");
         await running.GetByRole(AriaRole.Button, new() { Name = "Leg HM 99.999,00 bij" }).ClickAsync();
-        await Assertions.Expect(running.GetByRole(AriaRole.Alert)).ToBeVisibleAsync(new() { Timeout = AppFlows.ChainWaitMs });
+        await Assertions.Expect(running.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Er is niet genoeg geld meer in dit budget." })).ToBeVisibleAsync(new() { Timeout = AppFlows.ChainWaitMs });
         Assert.Equal(0, (await CampaignAsync(open)).FundsCents);
         await Accessibility.AssertNoSeriousViolations(page, "back office: campaigns, funding refused");
         await amount.FillAsync("2,50");
@@ -97,6 +97,8 @@ public sealed class CampaignOfficeTests(WebServer server, Browser browser, ITest
         await Assertions.Expect(running).ToContainTextAsync("Zeker weten? Bonnen die nog niet zijn ingeleverd, betalen daarna nooit meer. Wat over is (HM 2,50), gaat terug naar de budgetpost.");
         await Accessibility.AssertNoSeriousViolations(page, "back office: campaigns, stop early?");
         await running.GetByRole(AriaRole.Button, new() { Name = "Nee, laat lopen" }).ClickAsync();
+        await Assertions.Expect(running.GetByRole(AriaRole.Button, new() { Name = "Actie nu stoppen" })).ToBeVisibleAsync();
+        await Assertions.Expect(running).ToContainTextAsync("Loopt: betaalt beloningen.");
         Assert.Equal(CampaignStatus.Open, (await CampaignAsync(open)).Status);
         await running.GetByRole(AriaRole.Button, new() { Name = "Actie nu stoppen" }).ClickAsync();
         await running.GetByRole(AriaRole.Button, new() { Name = "Ja, stop de actie" }).ClickAsync();

@@ -139,7 +139,8 @@ export function Campaigns(props: { actor: Actor }) {
     );
   };
 
-  const ended = (list ?? []).filter(isEnded);
+  // The money waiting to go back first, the most of it at the top.
+  const ended = (list ?? []).filter(isEnded).sort((a, b) => int(b.fundsCents) - int(a.fundsCents));
   const running = (list ?? []).filter(isRunning);
   const closed = (list ?? []).filter(isClosed);
   return (
