@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Heerlen.Munt.Contracts.V1;
+using Heerlen.Munt.Ledger;
 using Heerlen.Munt.Ledger.Accounts;
 using Heerlen.Munt.Ledger.Commands;
 using Heerlen.Munt.Ledger.Crypto;
@@ -222,7 +223,8 @@ public sealed class MuntActor(MuntClient client, Wallet wallet)
         var c = await Client.CallAsync(o => Client.Participation.GetCampaignAsync(new GetCampaignRequest { Campaign = campaign.ToString() }, o), null, ct);
         // A voucher for a campaign that pays no more would use up the person's one voucher at the desk for nothing.
         if (c.Status is CampaignStatus.Closed or CampaignStatus.Ended)
-            throw new MuntException("campaign_closed", Client.Options.Language == "en" ? "This campaign has ended. No more rewards can be paid." : "Deze actie is voorbij. U kunt geen beloning meer krijgen.",
+            throw new MuntException(Rejections.Code(RejectionCode.CampaignClosed),
+                Rejections.Reason(RejectionCode.CampaignClosed, Client.Options.Language == "en" ? Language.English : Language.Dutch),
                 Grpc.Core.StatusCode.FailedPrecondition, $"campaign {campaign} is {c.Status}");
         var key = RsaBlindPublicKey.Decode(c.PublicKey.Span);
         if (!string.Equals(key.KeyId.ToString(), expectedKeyId, StringComparison.OrdinalIgnoreCase))

@@ -11,7 +11,8 @@ namespace Heerlen.Munt.Modules;
 /// server's word (a test server restored from a backup of the real one would otherwise destroy the real key: found in
 /// review). Only an answer from the campaign's own chain with the campaign's own key counts. When the chain cannot be asked (a desk without a network), the desk
 /// goes on by its folder's terms and says so: the person in front of it should not be sent away for a network fault.
-/// An answer is remembered for a while (<see cref="RememberDefault"/>), so a busy desk asks once in a while, not per person.
+/// An answer is remembered for a while (<see cref="RememberDefault"/>), so a busy desk asks once in a while, not per person;
+/// so is "could not ask", so a desk whose network is down does not make every person wait for the time-out.
 /// </summary>
 public sealed class CampaignWatch(MuntClient client, TimeSpan? rememberFor = null, TimeProvider? time = null) : IDisposable
 {
@@ -24,7 +25,7 @@ public sealed class CampaignWatch(MuntClient client, TimeSpan? rememberFor = nul
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly TimeSpan _rememberFor = rememberFor ?? RememberDefault;
     private readonly SemaphoreSlim _asking = new(1, 1);
-    private (CampaignStatus Status, DateTimeOffset At)? _known;
+    private (CampaignStatus Status, string? Warning, DateTimeOffset At)? _known;
 
     /// <summary>
     /// Throws <see cref="IssueRefusedException"/> when the chain says the campaign pays no more vouchers (closed, or its
@@ -37,34 +38,13 @@ public sealed class CampaignWatch(MuntClient client, TimeSpan? rememberFor = nul
         await _asking.WaitAsync(ct);
         try
         {
-            if (_known is { } known && _time.GetUtcNow() - known.At < _rememberFor)
+            if (_known is null || _time.GetUtcNow() - _known.Value.At >= _rememberFor)
             {
-                status = known.Status;
+                var (asked, warning) = await AskAsync(issuer, ct);
+                _known = (asked, warning, _time.GetUtcNow());
             }
-            else
-            {
-                try
-                {
-                    var info = await client.Ledger.GetChainInfoAsync(new GetChainInfoRequest(), client.CallOptionsFor(null, ct, AskFor));
-                    if (info.ChainId != issuer.Terms.ChainId)
-                        return $"the server at hand runs chain {info.ChainId}, not this campaign's {issuer.Terms.ChainId}; not asking it; signing by the folder's terms";
-                    var request = new GetCampaignRequest { Campaign = issuer.Terms.Campaign };
-                    var campaign = await client.Participation.GetCampaignAsync(request, client.CallOptionsFor(null, ct, AskFor));
-                    // A server that shows another key (a proxy gone wrong, a server swapping keys) is not believed either.
-                    if (!string.Equals(campaign.KeyId, issuer.Terms.KeyId, StringComparison.OrdinalIgnoreCase))
-                        return $"the server shows campaign {issuer.Terms.Campaign} with another key ({campaign.KeyId}); not asking it; signing by the folder's terms";
-                    status = campaign.Status;
-                    _known = (status, _time.GetUtcNow());
-                }
-                catch (Grpc.Core.RpcException e) when (!ct.IsCancellationRequested && MuntException.From(e).Reason == "campaign_not_found")
-                {
-                    return $"the server does not know campaign {issuer.Terms.Campaign} (campaign_not_found): is --server right? Signing by the folder's terms";
-                }
-                catch (Grpc.Core.RpcException e) when (!ct.IsCancellationRequested)
-                {
-                    return $"could not ask the chain whether campaign {issuer.Terms.Campaign} is still open ({MuntException.From(e).Reason}); signing by the folder's terms";
-                }
-            }
+            if (_known.Value.Warning is { } remembered) return remembered;
+            status = _known.Value.Status;
         }
         finally
         {
@@ -79,6 +59,31 @@ public sealed class CampaignWatch(MuntClient client, TimeSpan? rememberFor = nul
                 throw new IssueRefusedException("campaign_not_open", "Deze actie is nu niet open.", "This campaign is not open now.");
             default:
                 return null;
+        }
+    }
+
+    /// <summary>The campaign's status on its own chain, or why the chain's answer does not count (then the status is unspecified).</summary>
+    private async Task<(CampaignStatus Status, string? Warning)> AskAsync(TokenIssuer issuer, CancellationToken ct)
+    {
+        string not = "; signing by the folder's terms";
+        try
+        {
+            var info = await client.Ledger.GetChainInfoAsync(new GetChainInfoRequest(), client.CallOptionsFor(null, ct, AskFor));
+            if (info.ChainId != issuer.Terms.ChainId)
+                return (default, $"the server at hand runs chain {info.ChainId}, not this campaign's {issuer.Terms.ChainId}; not asking it{not}");
+            var request = new GetCampaignRequest { Campaign = issuer.Terms.Campaign };
+            var campaign = await client.Participation.GetCampaignAsync(request, client.CallOptionsFor(null, ct, AskFor));
+            // A server that shows another key (a proxy gone wrong, a server swapping keys) is not believed either.
+            if (!string.Equals(campaign.KeyId, issuer.Terms.KeyId, StringComparison.OrdinalIgnoreCase))
+                return (default, $"the server shows campaign {issuer.Terms.Campaign} with another key ({campaign.KeyId}); not asking it{not}");
+            return (campaign.Status, null);
+        }
+        catch (Grpc.Core.RpcException e) when (!ct.IsCancellationRequested)
+        {
+            string reason = MuntException.From(e).Reason;
+            return (default, reason == "campaign_not_found"
+                ? $"the server does not know campaign {issuer.Terms.Campaign} (campaign_not_found): is --server right?{not}"
+                : $"could not ask the chain whether campaign {issuer.Terms.Campaign} is still open ({reason}){not}");
         }
     }
 

@@ -32,8 +32,8 @@ public static class ModuleCli
               sign one blinded token for a person (at most the cap per person; the same code again gets the same answer);
               CODE is what the resident's app shows (base64, with a 4-byte check); prints the answer (base64), and on a
               terminal (or with --qr) also as a QR code for the app to scan. First asks the campaign's server whether the
-              campaign is still open (a closed one destroys the key); --offline, or no answer in 3 s, signs by the folder's
-              terms alone. With --desk, a polling station asks the campaign's one desk (`serve`, e.g. at the town hall
+              campaign is still open (a closed one is refused; `close` then destroys the key); --offline, or no answer in
+              3 s, signs by the folder's terms alone. With --desk, a polling station asks the campaign's one desk (`serve`, e.g. at the town hall
               behind TLS) instead of holding the key itself.
           serve --dir DIR --secret-file FILE [--listen http://127.0.0.1:5090/]
               the desk as an HTTP service for a poll's server: POST /issue {"person","code"} → {"answer"}; GET /campaign.
@@ -120,8 +120,7 @@ public static class ModuleCli
             return;
         }
         var issuer = TokenIssuer.Open(required("--dir"));
-        string person = o.GetValueOrDefault("--person") is { Length: > 0 } p ? p
-            : throw new IssueRefusedException("person_id_invalid", "Vul het nummer van de persoon in.", "Enter the person's number.");
+        string person = o.GetValueOrDefault("--person") is { Length: > 0 } p ? p : throw IssueRefusedException.PersonMissing();
         byte[] blinded;
         try
         {
@@ -129,7 +128,7 @@ public static class ModuleCli
         }
         catch (FormatException)
         {
-            throw new IssueRefusedException("blinded_message_invalid", "De code van de app is niet goed gelezen. Scan hem opnieuw.", "The app's code was not read correctly. Scan it again.");
+            throw IssueRefusedException.CodeMisread();
         }
         if (o.ContainsKey("--offline"))
         {

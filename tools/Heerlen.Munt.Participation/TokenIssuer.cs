@@ -18,6 +18,13 @@ public sealed class IssueRefusedException(string code, string dutch, string engl
 
     /// <summary>The reason in plain Dutch.</summary>
     public string Dutch { get; } = dutch;
+
+    /// <summary>No person's number was typed.</summary>
+    public static IssueRefusedException PersonMissing() => new("person_id_invalid", "Vul het nummer van de persoon in.", "Enter the person's number.");
+
+    /// <summary>The app's code is missing, misread, or not a blinded message for this key.</summary>
+    public static IssueRefusedException CodeMisread() =>
+        new("blinded_message_invalid", "De code van de app is niet goed gelezen. Scan hem opnieuw.", "The app's code was not read correctly. Scan it again.");
 }
 
 /// <summary>
@@ -169,8 +176,7 @@ public sealed class TokenIssuer
     public byte[] Issue(string personId, byte[] blindedMessage, long nowMs)
     {
         string normalised = NormalisePerson(personId);
-        if (normalised.Length is 0 or > 128)
-            throw new IssueRefusedException("person_id_invalid", "Vul het nummer van de persoon in.", "Enter the person's number.");
+        if (normalised.Length is 0 or > 128) throw IssueRefusedException.PersonMissing();
         if (nowMs >= Terms.IssueEndMs && nowMs < Terms.ClosesAtMs)
             throw new IssueRefusedException("issuing_ended", "De balie geeft voor deze actie geen bonnen meer. Wie al een bon heeft, kan hem nog inleveren.",
                 "The desk gives no more vouchers for this campaign. Anyone who has one can still hand it in.");
@@ -194,7 +200,7 @@ public sealed class TokenIssuer
         }
         catch (Exception e) when (e is ArgumentException or CryptographicException or FormatException)
         {
-            throw new IssueRefusedException("blinded_message_invalid", "De code van de app is niet goed gelezen. Scan hem opnieuw.", "The app's code was not read correctly. Scan it again.");
+            throw IssueRefusedException.CodeMisread();
         }
         if (again) return signature; // the same answer as before (RSA signing is deterministic); nothing new to note
         // On disk before the answer leaves: a crash after this costs the person a token, never gives one twice.
